@@ -1,0 +1,57 @@
+"""The whole pipeline in order, for ``sozialbericht build`` and the tests.
+
+``dvc repro`` runs the same steps as separate stages (see ``dvc.yaml``); this module runs them in one
+process for a folder without DVC. Each step is the same library call either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import Edition
+from .errors import ConfigError
+from .execute import execute_chapter
+from .indicators import run_indicators
+from .load import read_districts
+from .publish import publish
+from .sample import generate_sample
+from .validate import run_validation
+
+Progress = Callable[[str], None]
+
+
+def generate_sample_data(edition: Edition) -> list[Path]:
+    """Write the edition's synthetic raw tables (only for editions built on sample data)."""
+    if not edition.config.data.synthetic:
+        raise ConfigError(
+            f"Edition {edition.config.edition} uses real raw data ({edition.config.data.raw_dir}); "
+            "there is no sample data to generate. Add the raw tables with `dvc add` instead."
+        )
+    sample = edition.config.sample
+    districts = read_districts(edition.project.districts_file)
+    return generate_sample(edition.paths.raw_dir, districts, sample.seed, sample.first_year, sample.last_year)
+
+
+def execute_chapters(edition: Edition, chapter_ids: list[str] | None = None, progress: Progress = print) -> list[Path]:
+    """Execute the given chapters (all of the edition's by default), in order."""
+    ids = chapter_ids or [chapter.id for chapter in edition.config.chapters]
+    executed = []
+    for chapter_id in ids:
+        progress(f"Kapitel {chapter_id} wird ausgeführt")
+        executed.append(execute_chapter(edition, chapter_id))
+    return executed
+
+
+def build(edition: Edition, engine: str = "auto", progress: Progress = print) -> Path:
+    """Every step from raw data to the published site; returns the site's start page."""
+    if edition.config.data.synthetic:
+        progress("Synthetische Beispieldaten werden erzeugt")
+        generate_sample_data(edition)
+    progress("Rohdaten werden geprüft")
+    run_validation(edition)
+    progress("Indikatoren werden berechnet")
+    run_indicators(edition)
+    execute_chapters(edition, progress=progress)
+    progress("Ausgabe wird veröffentlicht")
+    return publish(edition, engine=engine)

@@ -1,0 +1,290 @@
+"""What a chapter notebook works with: the edition's data, and tables, figures and text numbers
+built from the indicator module, all through the edition's confidentiality rule.
+
+A notebook opens one :class:`ChapterContext` and calls its methods; it holds narrative only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import indicators as ind
+from .confidentiality import Confidentiality
+from .config import Edition, open_edition
+from .figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
+from .format import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
+from .load import read_districts, read_indicators, read_tables
+from .tables import Column, ReportTable, report_table
+
+CITY_NAME = "Marburg gesamt"
+BROAD_AGE_GROUPS = {
+    "unter 6": ind.AgeRange(0, 6),
+    "6–14": ind.AgeRange(6, 15),
+    "15–17": ind.AgeRange(15, 18),
+    "18–24": ind.AgeRange(18, 25),
+    "25–44": ind.AgeRange(25, 45),
+    "45–64": ind.AgeRange(45, 65),
+    "65–79": ind.AgeRange(65, 80),
+    "80 und älter": ind.AgeRange(80, None),
+}
+SYNTHETIC_SOURCE = "synthetische Beispieldaten (keine amtliche Statistik)"
+
+
+@dataclass(frozen=True)
+class ChapterContext:
+    """One edition's data as a chapter sees it."""
+
+    edition: Edition
+
+    @property
+    def config(self):
+        return self.edition.config
+
+    @property
+    def year(self) -> int:
+        return self.config.year
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    @property
+    def first_year(self) -> int:
+        return self.config.first_year
+
+    @property
+    def stichtag(self) -> str:
+        return format_date(self.config.reference_date)
+
+    @property
+    def rule(self) -> Confidentiality:
+        return Confidentiality(self.config.confidentiality.threshold)
+
+    @property
+    def source(self) -> str:
+        if self.config.data.synthetic:
+            return SYNTHETIC_SOURCE
+        return f"Universitätsstadt Marburg, Sozialplanung; Stichtag {self.stichtag}"
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return read_tables(self.edition.paths.tables_dir)
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        frame = read_indicators(self.edition.paths.indicators_file)
+        return frame[frame["jahr"].between(self.first_year, self.year)]
+
+    @cached_property
+    def districts(self) -> pd.DataFrame:
+        return read_districts(self.edition.project.districts_file)
+
+    # --- numbers for the text ------------------------------------------------------------
+
+    def _city_row(self, indicator_id: str, year: int) -> pd.Series:
+        rows = self.indicators[
+            (self.indicators["indikator"] == indicator_id)
+            & (self.indicators["jahr"] == year)
+            & (self.indicators["kennziffer"] == ind.CITY)
+        ]
+        if rows.empty:
+            raise KeyError(f"no city value of {indicator_id} for {year}")
+        return rows.iloc[0]
+
+    def rate_text(self, indicator_id: str, year: int | None = None) -> str:
+        """The city's rate, formatted and checked: ``"6,5"``."""
+        row = self._city_row(indicator_id, year or self.year)
+        return self.rule.rate(row["wert"], row["zaehler"], row["nenner"])
+
+    def numerator_text(self, indicator_id: str, year: int | None = None) -> str:
+        """The city's numerator count, formatted and checked: ``"5.012"``."""
+        return self.rule.count(self._city_row(indicator_id, year or self.year)["zaehler"])
+
+    def denominator_text(self, indicator_id: str, year: int | None = None) -> str:
+        return self.rule.count(self._city_row(indicator_id, year or self.year)["nenner"])
+
+    def rate_change_text(self, indicator_id: str, since: int, year: int | None = None) -> str:
+        """Change of the city's rate in percentage points: ``"+0,3"``."""
+        now = self._city_row(indicator_id, year or self.year)["wert"]
+        then = self._city_row(indicator_id, since)["wert"]
+        return format_change(now - then)
+
+    def count_change_percent_text(self, indicator_id: str, since: int, part: str = "zaehler") -> str:
+        """Relative change of the city's numerator (or denominator) in percent: ``"+2,1"``."""
+        now = self._city_row(indicator_id, self.year)[part]
+        then = self._city_row(indicator_id, since)[part]
+        return format_change((now - then) / then * 100 if then else float("nan"))
+
+    def extremes(self, indicator_id: str, year: int | None = None) -> tuple[str, str]:
+        """Names of the districts with the highest and lowest shown value."""
+        shown = self.by_district(indicator_id, year).dropna(subset=["angezeigt"])
+        ordered = shown.sort_values(["angezeigt", "stadtbezirk"])
+        return ordered.iloc[-1]["stadtbezirk"], ordered.iloc[0]["stadtbezirk"]
+
+    def one_in_text(self, indicator_id: str, year: int | None = None) -> str:
+        """``"7"`` for a rate of 14 per 100: "every 7th" as a whole number."""
+        row = self._city_row(indicator_id, year or self.year)
+        return format_count(round(100 / row["wert"])) if row["wert"] > 0 else SYMBOL_NOT_APPLICABLE
+
+    def marburgpass_children_text(self, year: int | None = None) -> str:
+        passes = self.tables["marburgpass"]
+        return self.rule.count(int(passes.loc[passes["jahr"] == (year or self.year), "darunter_kinder"].sum()))
+
+    # --- frames ---------------------------------------------------------------------------
+
+    def by_district(self, indicator_id: str, year: int | None = None) -> pd.DataFrame:
+        """Districts with zaehler, nenner, wert and ``angezeigt`` (the value if publishable, else NaN)."""
+        year = year or self.year
+        frame = self.indicators[
+            (self.indicators["indikator"] == indicator_id)
+            & (self.indicators["jahr"] == year)
+            & (self.indicators["kennziffer"] != ind.CITY)
+        ]
+        frame = frame.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer", how="left")
+        shown = [self.rule.rate_or_none(v, n, d) for v, n, d in zip(frame["wert"], frame["zaehler"], frame["nenner"])]
+        return frame.assign(angezeigt=pd.Series(shown, index=frame.index, dtype="float64"))
+
+    # --- figures --------------------------------------------------------------------------
+
+    def district_figure(self, indicator_id: str, year: int | None = None) -> FigureOutput:
+        """Bar chart of one indicator across districts, with the city value as a reference line."""
+        year = year or self.year
+        definition = ind.indicator(indicator_id)
+        data = self.by_district(indicator_id, year)
+        city = self._city_row(indicator_id, year)
+        return bar_by_district(
+            data[["stadtbezirk", "angezeigt"]].rename(columns={"angezeigt": "wert"}),
+            title=f"{definition.name} {year} nach Stadtbezirken",
+            axis_label=definition.unit,
+            caption=f"{definition.name} nach Stadtbezirken am {format_date(self.config.reference_date.replace(year=year))}. "
+            f"Quelle: {self.source}.",
+            city_value=self.rule.rate_or_none(city["wert"], city["zaehler"], city["nenner"]),
+        )
+
+    def trend_figure(self, indicator_ids: list[str], title: str) -> FigureOutput:
+        """The city's values of one or more indicators over the report's years."""
+        rows = self.indicators[
+            self.indicators["indikator"].isin(indicator_ids) & (self.indicators["kennziffer"] == ind.CITY)
+        ]
+        names = {i: ind.indicator(i).name for i in indicator_ids}
+        data = pd.DataFrame({
+            "jahr": rows["jahr"],
+            "reihe": rows["indikator"].map(names),
+            "wert": [self.rule.rate_or_none(v, n, d) for v, n, d in zip(rows["wert"], rows["zaehler"], rows["nenner"])],
+        })
+        data["reihe"] = pd.Categorical(data["reihe"], [names[i] for i in indicator_ids])
+        data = data.sort_values(["reihe", "jahr"]).assign(reihe=lambda d: d["reihe"].astype(str))
+        units = {ind.indicator(i).unit for i in indicator_ids}
+        return line_over_years(
+            data,
+            title=title,
+            axis_label=units.pop() if len(units) == 1 else "je 100",
+            caption=f"{title}, Gesamtstadt {self.first_year}–{self.year}. Quelle: {self.source}.",
+        )
+
+    def count_trend_figure(self, series: dict[str, pd.Series], title: str, axis_label: str) -> FigureOutput:
+        """City counts over the years, one line per named series (indexed by jahr)."""
+        data = pd.concat(
+            [
+                pd.DataFrame({"jahr": s.index, "reihe": name, "wert": [self.rule.count_or_none(v) for v in s]})
+                for name, s in series.items()
+            ],
+            ignore_index=True,
+        )
+        return line_over_years(
+            data, title=title, axis_label=axis_label, decimals=0,
+            caption=f"{title}, Gesamtstadt {self.first_year}–{self.year}. Quelle: {self.source}.",
+        )
+
+    def population_trend_figure(self) -> FigureOutput:
+        """Residents of the whole city over the report's years."""
+        residents = ind.population(self.tables["bevoelkerung"], "gesamt", by=("jahr",))
+        residents = residents[residents.index.isin(self.config.years)]
+        return self.count_trend_figure({"Einwohner": residents}, title="Einwohnerinnen und Einwohner", axis_label="Personen")
+
+    def age_structure_figure(self) -> FigureOutput:
+        """Residents by broad age group in the first and the last year of the report."""
+        population = self.tables["bevoelkerung"]
+        rows = []
+        for label, ages in BROAD_AGE_GROUPS.items():
+            counts = ind.population(population, ages, by=("jahr",))
+            for year in (self.first_year, self.year):
+                rows.append({"kategorie": label, "reihe": str(year), "wert": self.rule.count_or_none(counts.get(year, 0))})
+        return grouped_bars(
+            pd.DataFrame(rows),
+            title=f"Einwohner nach Altersgruppen {self.first_year} und {self.year}",
+            axis_label="Personen",
+            caption=f"Einwohnerinnen und Einwohner der Gesamtstadt nach Altersgruppen (Jahre), {self.first_year} und {self.year}. "
+            f"Quelle: {self.source}.",
+        )
+
+    # --- tables ---------------------------------------------------------------------------
+
+    def district_table(
+        self,
+        indicator_ids: list[str],
+        caption: str,
+        counts: dict[str, str] | None = None,
+        year: int | None = None,
+        bases: dict[str, str] | None = None,
+    ) -> ReportTable:
+        """Districts (and the city) with each indicator's rate, optionally with its counts.
+
+        ``counts`` maps an indicator id to the header of its numerator column (e.g. "Leistungsberechtigte"),
+        ``bases`` to the header of its denominator column (e.g. "Einwohner").
+        """
+        year = year or self.year
+        counts = counts or {}
+        bases = bases or {}
+        base = self.districts[["kennziffer", "stadtbezirk"]]
+        rows = pd.concat([base, pd.DataFrame({"kennziffer": [ind.CITY], "stadtbezirk": [CITY_NAME]})], ignore_index=True)
+        columns = [Column("Stadtbezirk", "stadtbezirk")]
+        for indicator_id in indicator_ids:
+            values = self.indicators[(self.indicators["indikator"] == indicator_id) & (self.indicators["jahr"] == year)]
+            values = values.set_index("kennziffer")[["zaehler", "nenner", "wert"]].add_prefix(f"{indicator_id}:")
+            rows = rows.join(values, on="kennziffer")
+            definition = ind.indicator(indicator_id)
+            if indicator_id in bases:
+                columns.append(Column(bases[indicator_id], f"{indicator_id}:nenner", "count"))
+            if indicator_id in counts:
+                columns.append(Column(counts[indicator_id], f"{indicator_id}:zaehler", "count"))
+            columns.append(Column(f"{definition.name} ({definition.unit})", f"{indicator_id}:wert", "rate",
+                                  numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner"))
+        return report_table(rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source)
+
+    def trend_table(self, indicator_ids: list[str], caption: str) -> ReportTable:
+        """The city's value of each indicator in each year of the report."""
+        city = self.indicators[(self.indicators["kennziffer"] == ind.CITY) & self.indicators["indikator"].isin(indicator_ids)]
+        wide = pd.DataFrame({"jahr": sorted(city["jahr"].unique())})
+        columns = [Column("Jahr", "jahr_text")]
+        wide["jahr_text"] = wide["jahr"].astype(str)
+        for indicator_id in indicator_ids:
+            values = city[city["indikator"] == indicator_id].set_index("jahr")[["zaehler", "nenner", "wert"]]
+            wide = wide.join(values.add_prefix(f"{indicator_id}:"), on="jahr")
+            definition = ind.indicator(indicator_id)
+            columns.append(Column(f"{definition.name} ({definition.unit})", f"{indicator_id}:wert", "rate",
+                                  numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner"))
+        return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source)
+
+    def definitions(self, indicator_ids: list[str]) -> str:
+        """Markdown list of the definitions of the given indicators (from the indicator module)."""
+        lines = []
+        for indicator_id in indicator_ids:
+            d = ind.indicator(indicator_id)
+            lines.append(f"- **{d.name}**: {d.numerator} je {d.per} {d.denominator}.")
+        return "\n".join(lines)
+
+    def synthetic_notice(self) -> str:
+        if not self.config.data.synthetic:
+            return ""
+        return ("> **Hinweis:** Dieses Kapitel beruht auf synthetischen Beispieldaten. "
+                "Die Zahlen sind künstlich erzeugt und keine amtliche Statistik.")
+
+
+def open_chapter(edition: str, project_dir: str | Path = "..") -> ChapterContext:
+    """Entry point of every chapter notebook."""
+    return ChapterContext(open_edition(edition, project_dir))
