@@ -17,10 +17,11 @@ from sozialplanung.errors import ConfigError
 from sozialplanung.load import read_districts
 from sozialplanung.paths import ProjectPaths
 from sozialplanung.sample import README_NAME, build_tables, generate_sample
-from sozialplanung.schemas import ACTION_FIELDS, AGE_GROUPS, MEASURE_STATUSES, TABLES
+from sozialplanung.schemas import ACTION_FIELDS, AGE_GROUPS, MEASURE_STATUSES, TABLES, table_schema
 
 PROJECT = ProjectPaths.at(Path(__file__).resolve().parents[1])
 SAMPLE = load_config(PROJECT.params_file("2024")).sample
+LAST = f"jahr == {SAMPLE.last_year}"
 SMALL_DISTRICTS = (234, 326, 352, 353)  # Lahnberge, Dilschhausen, Ronhausen, Bortshausen
 KEY = ["jahr", "kennziffer"]
 
@@ -203,6 +204,15 @@ def test_counts_are_plain_non_negative_integers(tables, name):
 
 
 @pytest.mark.parametrize("name", TABLES)
+def test_table_meets_its_schema(tables, districts, name):
+    frame = tables[name].copy()
+    for column in TABLES[name].dates:
+        frame[column] = pd.to_datetime(frame[column], format="%d.%m.%Y")
+    schema = table_schema(TABLES[name], tuple(districts["kennziffer"]), (SAMPLE.first_year, SAMPLE.last_year))
+    schema.validate(frame, lazy=True)
+
+
+@pytest.mark.parametrize("name", TABLES)
 def test_complete_grid_without_duplicates_sorted_by_key(tables, districts, name):
     spec, frame = TABLES[name], tables[name]
     years = list(range(SAMPLE.first_year, SAMPLE.last_year + 1))
@@ -375,7 +385,7 @@ def test_sgb2_gradient(tables):
 
 
 def test_age_structure_by_district_type(tables):
-    pop = tables["bevoelkerung"].query("jahr == 2024")
+    pop = tables["bevoelkerung"].query(LAST)
     residents = pop.groupby("kennziffer")["anzahl"].sum()
     young = ages(pop, "18-19", "25-29", by="kennziffer") / residents
     old = ages(pop, "65-69", "80+", by="kennziffer") / residents
@@ -387,22 +397,21 @@ def test_age_structure_by_district_type(tables):
 
 
 def test_households_and_housing(tables):
-    h = tables["haushalte"].query("jahr == 2024")
+    h = tables["haushalte"].query(LAST)
     by_type = h.groupby("haushaltstyp")["anzahl"].sum()
     assert 0.18 <= by_type["alleinerziehend"] / (by_type["alleinerziehend"] + by_type["paar_mit_kindern"]) <= 0.27
-    size = tables["bevoelkerung"].query("jahr == 2024").groupby("kennziffer")["anzahl"].sum() / h.groupby(
-        "kennziffer"
-    )["anzahl"].sum()
+    residents = tables["bevoelkerung"].query(LAST).groupby("kennziffer")["anzahl"].sum()
+    size = residents / h.groupby("kennziffer")["anzahl"].sum()
     assert size[[211, 214]].between(1.6, 2.0).all() and size[[321, 343]].between(2.1, 2.5).all()
-    wohnen = tables["wohnen"].query("jahr == 2024").set_index("kennziffer")
+    wohnen = tables["wohnen"].query(LAST).set_index("kennziffer")
     share = wohnen.sozialwohnungen / wohnen.wohnungen
     assert share[[243, 232]].between(0.25, 0.35).all() and share[[211, 222]].between(0.01, 0.03).all()
     assert (wohnen.loc[[323, 324, 326], "sozialwohnungen"] == 0).all()
 
 
 def test_small_districts_give_small_counts(tables):
+    pop = tables["bevoelkerung"]
     for code in SMALL_DISTRICTS:
-        pop = tables["bevoelkerung"]
         assert pop[pop.kennziffer == code].groupby("jahr")["anzahl"].sum().between(100, 400).all(), code
         small = [
             tables[name].loc[tables[name].kennziffer == code, list(TABLES[name].counts)].to_numpy().ravel()
@@ -415,10 +424,10 @@ def test_small_districts_give_small_counts(tables):
 
 def test_aktionsplan(tables):
     plan = tables["aktionsplan"]
-    per_field = plan.query("jahr == 2024").groupby("handlungsfeld").size()
+    per_field = plan.query(LAST).groupby("handlungsfeld").size()
     assert set(per_field.index) == set(ACTION_FIELDS) and (per_field >= 3).all() and per_field.sum() == 63
     assert (plan.groupby("massnahme_nr")[["handlungsfeld", "titel", "zustaendigkeit"]].nunique() == 1).all().all()
-    assert plan.query("jahr == 2024")["titel"].is_unique
+    assert plan.query(LAST)["titel"].is_unique
     assert (plan["stand"] == "31.12." + plan["jahr"].astype(str)).all()
     assert set(plan["status"]) <= set(MEASURE_STATUSES)
     rank = {"nicht_begonnen": 0, "in_umsetzung": 1, "umgesetzt": 2, "entfallen": 2}
@@ -426,5 +435,5 @@ def test_aktionsplan(tables):
         steps = [rank[s] for s in history]
         assert steps == sorted(steps), nr  # never back to an earlier stage
         assert len({s for s in history if rank[s] == 2}) <= 1, nr  # umgesetzt and entfallen are final
-    last = plan.query("jahr == 2024")["status"].value_counts(normalize=True)
+    last = plan.query(LAST)["status"].value_counts(normalize=True)
     assert last["umgesetzt"] == pytest.approx(0.45, abs=0.03) and last["entfallen"] == pytest.approx(0.10, abs=0.03)

@@ -55,14 +55,14 @@ def _handles_errors(command: F) -> F:
             _print_problems(exc)
             raise typer.Exit(1) from None
         except SozialplanungError as exc:
-            console.print(f"[bold red]Fehler:[/] {exc}", highlight=False)
+            console.print(f"[bold red]Error:[/] {exc}", highlight=False)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def _print_problems(exc: ValidationFailed) -> None:
-    table = Table(title=f"{len(exc.problems)} Problem(e) in den Rohdaten", title_justify="left")
+    table = Table(title=f"{len(exc.problems)} problem(s) in the raw data", title_justify="left")
     for header in ("file", "row", "column", "value", "rule"):
         table.add_column(header, overflow="fold")
     for problem in exc.problems:
@@ -84,9 +84,9 @@ def _step(message: str) -> None:
 def generate_sample(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Write the edition's seeded synthetic raw data (same seed, same bytes)."""
     opened = _open(edition, project_dir)
-    with console.status("Synthetische Beispieldaten werden erzeugt …"):
+    with console.status("Generating synthetic sample data …"):
         files = pipeline.generate_sample_data(opened)
-    console.print(f"{len(files)} Dateien in {opened.project.relative(opened.paths.raw_dir)}")
+    console.print(f"{len(files)} files written to {opened.project.relative(opened.paths.raw_dir)}")
 
 
 @app.command()
@@ -94,9 +94,9 @@ def generate_sample(edition: EditionOption = None, project_dir: ProjectOption = 
 def validate(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Check every raw table against the data contract; write typed tables only if all pass."""
     opened = _open(edition, project_dir)
-    with console.status("Rohdaten werden geprüft …"):
+    with console.status("Validating raw data …"):
         tables = run_validation(opened)
-    console.print(f"[green]OK[/]: {len(tables)} Tabellen geprüft → {opened.project.relative(opened.paths.tables_dir)}")
+    console.print(f"[green]OK[/]: {len(tables)} tables valid → {opened.project.relative(opened.paths.tables_dir)}")
 
 
 @app.command()
@@ -104,9 +104,9 @@ def validate(edition: EditionOption = None, project_dir: ProjectOption = Path(".
 def indicators(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Compute every indicator per district and year, and for the whole city."""
     opened = _open(edition, project_dir)
-    with console.status("Indikatoren werden berechnet …"):
+    with console.status("Computing indicators …"):
         frame = run_indicators(opened)
-    console.print(f"{len(frame)} Werte → {opened.project.relative(opened.paths.indicators_file)}")
+    console.print(f"{len(frame)} values → {opened.project.relative(opened.paths.indicators_file)}")
 
 
 @app.command()
@@ -121,7 +121,7 @@ def execute(
     """Execute chapter notebooks with Papermill and the edition's parameters."""
     opened = _open(edition, project_dir)
     executed = pipeline.execute_chapters(opened, chapter, progress=_step)
-    console.print(f"{len(executed)} Kapitel ausgeführt → {opened.project.relative(opened.paths.executed_dir)}")
+    console.print(f"{len(executed)} chapter(s) executed → {opened.project.relative(opened.paths.executed_dir)}")
 
 
 @app.command()
@@ -135,9 +135,9 @@ def publish(
 ) -> None:
     """Turn the executed chapters into the HTML edition."""
     opened = _open(edition, project_dir)
-    with console.status("Ausgabe wird erstellt …"):
+    with console.status("Building the HTML edition …"):
         index = publish_edition(opened, engine=engine, quarto_executable=quarto, timeout=timeout)
-    console.print(f"[green]Fertig[/]: {opened.project.relative(index)}")
+    console.print(f"[green]Done[/]: open {opened.project.relative(index)} in a browser.")
 
 
 @app.command()
@@ -150,4 +150,4 @@ def build(
     """Run every stage in one go: sample data, validate, indicators, chapters, publish."""
     opened = _open(edition, project_dir)
     index = pipeline.build(opened, engine=engine, progress=_step)
-    console.print(f"[green]Ausgabe fertig[/]: öffnen Sie {opened.project.relative(index)} im Browser.")
+    console.print(f"[green]Edition built[/]: open {opened.project.relative(index)} in a browser.")

@@ -25,9 +25,7 @@ if TYPE_CHECKING:
 CITY = 0
 """``kennziffer`` of the city-wide rows."""
 KEYS = ("jahr", "kennziffer")
-COLUMNS = ("jahr", "kennziffer", "indikator", "zaehler", "nenner", "wert")
-DTYPES = {"jahr": "int64", "kennziffer": "int64", "indikator": "str",
-          "zaehler": "int64", "nenner": "int64", "wert": "float64"}  # fmt: skip
+COLUMNS = tuple(load.INDICATOR_COLUMNS)  # the indicator file's columns and types are defined there
 Tables = Mapping[str, pd.DataFrame]
 Level = Literal["stadtbezirk", "stadt"]
 
@@ -50,7 +48,7 @@ class AgeRange:
     def __post_init__(self) -> None:
         if self.lower < 0 or (self.upper is not None and self.upper <= self.lower):
             raise ValueError(f"Invalid age range {self.lower} to {self.upper}")
-        self.age_groups  # noqa: B018 -- fail when defined, not when first used
+        _ = self.age_groups  # a range the bands cannot give fails when defined, not when used
 
     @property
     def label(self) -> str:
@@ -70,19 +68,16 @@ class AgeRange:
     @property
     def age_groups(self) -> tuple[str, ...]:
         """The bands of the population table that make up this range."""
+        upper = self.upper if self.upper is not None else float("inf")
         covered = []
         for band in AGE_GROUPS:
             low, high = _band_limits(band)
-            below = high is not None and high <= self.lower
-            above = self.upper is not None and low >= self.upper
-            inside = low >= self.lower and (self.upper is None or (high is not None and high <= self.upper))
-            if inside:
+            high = high if high is not None else float("inf")
+            if self.lower <= low and high <= upper:
                 covered.append(band)
-            elif not (below or above):
-                raise ValueError(
-                    f"Age band {band} straddles the range {self.label}: the population table "
-                    "cannot give it. Choose limits at band boundaries."
-                )
+            elif low < upper and high > self.lower:  # overlaps without being inside
+                raise ValueError(f"Age band {band} straddles the range {self.label}; choose limits at band "
+                                 "boundaries of the population table.")
         return tuple(covered)
 
 
@@ -102,12 +97,8 @@ POPULATION_GROUPS: dict[str, AgeRange] = {
 }
 
 
-def population(
-    bevoelkerung: pd.DataFrame,
-    group: str | AgeRange,
-    by: tuple[str, ...] = KEYS,
-    nationality: str | None = None,
-) -> pd.Series:
+def population(bevoelkerung: pd.DataFrame, group: str | AgeRange, by: tuple[str, ...] = KEYS,
+               nationality: str | None = None) -> pd.Series:
     """Residents of an age group (optionally of one nationality), summed ``by`` the given keys.
 
     Every key combination of the table appears, with 0 where nobody falls into the group, so a
@@ -144,7 +135,7 @@ def _residents(group: str, nationality: str | None = None, text: str | None = No
     age = POPULATION_GROUPS[group]
     short = "Einwohner" if group == "gesamt" else age.residents
     return _Count(text or age.residents, ("bevoelkerung",),
-                  lambda t: population(t["bevoelkerung"], age, nationality=nationality), short)  # fmt: skip
+                  lambda t: population(t["bevoelkerung"], age, nationality=nationality), short)
 
 
 def _sum(table: str, columns: tuple[str, ...], text: str, where: tuple[str, tuple[str, ...]] | None = None,
@@ -180,7 +171,12 @@ def _city_total(heading: str, *parts: _Count) -> _Count:
 
 @dataclass(frozen=True)
 class Indicator:
-    """The published definition of one indicator."""
+    """The published definition of one indicator: ``wert = zaehler / nenner * per``.
+
+    ``numerator`` and ``denominator`` describe the counts in German, ``unit`` reads "je 100 …",
+    ``level`` says whether values exist per district ("stadtbezirk") or for the city only ("stadt"),
+    ``note`` explains limits of the definition and ``source`` names the data sources.
+    """
 
     id: str
     name: str
@@ -217,7 +213,6 @@ _SGB2 = _sum("sgb2", ("elb", "nef"), "Leistungsberechtigte nach dem SGB II (erwe
 _GRUNDSICHERUNG = _sum("grundsicherung", ("empfaenger_65_plus", "empfaenger_erwerbsgemindert"),
                        "Empfänger von Grundsicherung im Alter und bei Erwerbsminderung nach dem SGB XII "
                        "(4. Kapitel) außerhalb von Einrichtungen")
-_HOUSEHOLD_TYPE = "haushaltstyp"
 
 _DEFINITIONS = (
     _define("sgb2_quote", "SGB-II-Quote", _SGB2, _residents("unter_65"), _AGE_NOTE,
@@ -228,7 +223,8 @@ _DEFINITIONS = (
     _define("kinderarmut", "Kinderarmut (SGB II)",
             _sum("sgb2", ("nef_unter_15",), "Nicht erwerbsfähige Leistungsberechtigte nach dem SGB II "
                  "unter 15 Jahren"), _residents("unter_15"),
-            "Anteil der Kinder unter 15 Jahren, die in einer Bedarfsgemeinschaft nach dem SGB II leben.",
+            "Anteil der Kinder unter 15 Jahren, die selbst Leistungen nach dem SGB II (Sozialgeld) "
+            "erhalten; Kinder in Bedarfsgemeinschaften ohne eigenen Leistungsanspruch zählen nicht mit.",
             f"{_BA_SGB2}; {_REGISTER}"),
     _define("grundsicherung_alter", "Grundsicherung im Alter",
             _sum("grundsicherung", ("empfaenger_65_plus",), "Empfänger von Grundsicherung im Alter nach "
@@ -255,9 +251,9 @@ _DEFINITIONS = (
             "Einwohner mit deutscher und einer weiteren Staatsangehörigkeit zählen als Deutsche.", _REGISTER),
     _define("alleinerziehende", "Alleinerziehende",
             _sum("haushalte", ("anzahl",), "Haushalte von Alleinerziehenden",
-                 where=(_HOUSEHOLD_TYPE, ("alleinerziehend",))),
+                 where=("haushaltstyp", ("alleinerziehend",))),
             _sum("haushalte", ("anzahl",), "Haushalte mit Kindern (Paare mit Kindern und Alleinerziehende)",
-                 where=(_HOUSEHOLD_TYPE, HOUSEHOLDS_WITH_CHILDREN), short="Haushalte mit Kindern"),
+                 where=("haushaltstyp", HOUSEHOLDS_WITH_CHILDREN), short="Haushalte mit Kindern"),
             _HOUSEHOLD_NOTE, _HOUSEHOLDS),
     _define("wohngeldquote", "Wohngeldquote",
             _sum("wohngeld", ("haushalte",), "Haushalte mit Wohngeldbezug"),
@@ -300,9 +296,8 @@ def indicator(indicator_id: str) -> Indicator:
     try:
         return INDICATOR_BY_ID[indicator_id]
     except KeyError:
-        raise KeyError(
-            f"Unknown indicator {indicator_id!r}; known indicators: {', '.join(INDICATOR_BY_ID)}"
-        ) from None
+        known = ", ".join(INDICATOR_BY_ID)
+        raise KeyError(f"Unknown indicator {indicator_id!r}; known indicators: {known}") from None
 
 
 def _rate(definition: Indicator, numerator: pd.Series, denominator: pd.Series) -> pd.DataFrame:
@@ -323,16 +318,13 @@ def _rate(definition: Indicator, numerator: pd.Series, denominator: pd.Series) -
     return rows.assign(wert=wert)
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in DTYPES.items()})
-
-
 def compute_indicators(tables: Tables) -> pd.DataFrame:
     """Every indicator for every district and year present, plus the city, in long format.
 
     Indicators that need an optional table (``mindestsicherung``) are left out when it is absent.
     """
-    frames = [_empty()]
+    empty = pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in load.INDICATOR_COLUMNS.items()})
+    frames = [empty]  # keeps columns and types when no indicator can be computed
     for definition in INDICATORS:
         numerator, denominator = _COUNTS[definition.id]
         missing = [t for t in dict.fromkeys(numerator.tables + denominator.tables) if t not in tables]
@@ -345,7 +337,7 @@ def compute_indicators(tables: Tables) -> pd.DataFrame:
             continue
         frames.append(_rate(definition, numerator.compute(tables), denominator.compute(tables)))
     frame = pd.concat([f[list(COLUMNS)] for f in frames], ignore_index=True)
-    return frame.astype(DTYPES)
+    return frame.astype(load.INDICATOR_COLUMNS)
 
 
 def run_indicators(edition: Edition) -> pd.DataFrame:
@@ -363,9 +355,8 @@ def _rows(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     return rows
 
 
-def indicator_table(
-    frame: pd.DataFrame, indicator_id: str, year: int | None = None, *, with_city: bool = True
-) -> pd.DataFrame:
+def indicator_table(frame: pd.DataFrame, indicator_id: str, year: int | None = None, *,
+                    with_city: bool = True) -> pd.DataFrame:
     """One indicator in one year (default: the latest), one row per district, the city row last."""
     rows = _rows(frame, indicator_id)
     year = int(rows["jahr"].max()) if year is None else year

@@ -38,7 +38,7 @@ def execute_chapters(edition: Edition, chapter_ids: list[str] | None = None, pro
     ids = chapter_ids or [chapter.id for chapter in edition.config.chapters]
     executed = []
     for chapter_id in ids:
-        progress(f"Kapitel {chapter_id} wird ausgeführt")
+        progress(f"Executing chapter {chapter_id}")
         executed.append(execute_chapter(edition, chapter_id))
     return executed
 
@@ -46,12 +46,12 @@ def execute_chapters(edition: Edition, chapter_ids: list[str] | None = None, pro
 def build(edition: Edition, engine: str = "auto", progress: Progress = print) -> Path:
     """Every step from raw data to the published site; returns the site's start page."""
     if edition.config.data.synthetic:
-        progress("Synthetische Beispieldaten werden erzeugt")
+        progress("Generating synthetic sample data")
         generate_sample_data(edition)
-    progress("Rohdaten werden geprüft")
+    progress("Validating raw data")
     run_validation(edition)
-    progress("Indikatoren werden berechnet")
+    progress("Computing indicators")
     run_indicators(edition)
     execute_chapters(edition, progress=progress)
-    progress("Ausgabe wird veröffentlicht")
+    progress("Publishing the HTML edition")
     return publish(edition, engine=engine)

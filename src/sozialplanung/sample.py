@@ -4,8 +4,9 @@ The numbers look like Marburg — the district populations of 2009 scaled to abo
 in 2022, high transfer rates in Richtsberg and Waldtal, young student districts, older villages —
 but they are made up. Every count comes from one ``numpy`` PCG64 generator, drawn in a fixed order,
 and the files are encoded by hand, so the same seed and years give byte-identical files on every
-platform. Each count is drawn from (binomial or multinomial) a count it is bounded by, so the data
-meets every cross-table rule of the validator by construction, also in the smallest districts.
+platform (with the same numpy release: numpy may change its sampling algorithms between releases).
+Each count is drawn (binomial or multinomial) from the count it is bounded by, so the data meets
+every cross-table rule of the validator by construction, also in the smallest districts.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pandas as pd
 from .errors import ConfigError
 from .format import format_date
 from .schemas import (
-    ACTION_FIELDS, AGE_GROUPS, DISABILITY_AGE_GROUPS, HOMELESSNESS_CATEGORIES, HOUSEHOLD_TYPES,
+    ACTION_FIELDS, AGE_GROUPS, DISABILITY_AGE_BANDS, DISABILITY_AGE_GROUPS, HOMELESSNESS_CATEGORIES, HOUSEHOLD_TYPES,
     MEASURE_STATUSES, MINIMUM_INCOME_BENEFITS, NATIONALITIES, RECHTSKREISE, SEXES, TABLES, TableSpec,
 )  # fmt: skip
 
@@ -83,10 +84,8 @@ CHILDLESS_SHARES = {  # einpersonen, paar_ohne_kinder, sonstige among households
     "student": (0.72, 0.13, 0.15), "estate": (0.55, 0.30, 0.15), "urban": (0.58, 0.32, 0.10),
     "suburb": (0.45, 0.45, 0.10), "village": (0.38, 0.52, 0.10), "campus": (0.80, 0.10, 0.10),
 }  # fmt: skip
-DISABILITY_BANDS = {  # band of DISABILITY_AGE_GROUPS → (first, last) band of AGE_GROUPS, GdB ≥ 50 rate
-    "0-17": (("0-2", "15-17"), 0.012), "18-24": (("18-19", "20-24"), 0.016),
-    "25-44": (("25-29", "40-44"), 0.035), "45-54": (("45-49", "50-54"), 0.085),
-    "55-64": (("55-59", "60-64"), 0.16), "65-74": (("65-69", "70-74"), 0.24), "75+": (("75-79", "80+"), 0.30),
+DISABILITY_RATES = {  # share with GdB ≥ 50 per band of DISABILITY_AGE_GROUPS
+    "0-17": 0.012, "18-24": 0.016, "25-44": 0.035, "45-54": 0.085, "55-64": 0.16, "65-74": 0.24, "75+": 0.30,
 }  # fmt: skip
 
 
@@ -100,55 +99,64 @@ class _Field(NamedTuple):
 
 
 ACTION_PLAN = dict(zip(ACTION_FIELDS, (
-    _Field(8, ("Inklusive Betreuungsplätze", "Fortbildungen zur inklusiven Pädagogik", "Barrierefreie Ausstattung",
-               "Beratung von Eltern behinderter Kinder"), ("in Kindertagesstätten", "an Grundschulen", "in der Jugendförderung"),
+    _Field(8,
+           ("Inklusive Betreuungsplätze", "Fortbildungen zur inklusiven Pädagogik", "Barrierefreie Ausstattung",
+            "Beratung von Eltern behinderter Kinder"),
+           ("in Kindertagesstätten", "an Grundschulen", "in der Jugendförderung"),
            ("Fachdienst Kinderbetreuung", "Fachdienst Schule", "Fachdienst Jugendförderung")),
-    _Field(7, ("Ausbildungsplätze für Menschen mit Behinderung", "Arbeitsplätze für schwerbehinderte Menschen",
-               "Beratung zum Budget für Arbeit", "Praktika für Jugendliche mit Förderbedarf"),
+    _Field(7,
+           ("Ausbildungsplätze für Menschen mit Behinderung", "Arbeitsplätze für schwerbehinderte Menschen",
+            "Beratung zum Budget für Arbeit", "Praktika für Jugendliche mit Förderbedarf"),
            ("in der Stadtverwaltung", "bei städtischen Gesellschaften", "mit dem KreisJobCenter"),
            ("Fachdienst Personal", "Integrationsfachdienst", "KreisJobCenter Marburg-Biedenkopf")),
-    _Field(6, ("Förderung barrierefreier Neubauwohnungen", "Wohnberatung für ältere und behinderte Menschen",
-               "Wohnangebote mit Assistenz", "Barrierearme Modernisierung von Mietwohnungen"),
+    _Field(6,
+           ("Förderung barrierefreier Neubauwohnungen", "Wohnberatung für ältere und behinderte Menschen",
+            "Wohnangebote mit Assistenz", "Barrierearme Modernisierung von Mietwohnungen"),
            ("in der Kernstadt", "in den Außenstadtteilen", "am Richtsberg"),
            ("Fachdienst Soziale Leistungen", "GeWoBau Marburg", "Fachdienst Stadtplanung")),
-    _Field(9, ("Barrierefreier Umbau der Bushaltestellen", "Taktile Leitsysteme an Fußgängerüberwegen",
-               "Absenkung von Bordsteinen an Querungsstellen", "Barrierefreie Zugänge zu öffentlichen Gebäuden"),
+    _Field(9,
+           ("Barrierefreier Umbau der Bushaltestellen", "Taktile Leitsysteme an Fußgängerüberwegen",
+            "Absenkung von Bordsteinen an Querungsstellen", "Barrierefreie Zugänge zu öffentlichen Gebäuden"),
            ("in der Kernstadt", "in den Außenstadtteilen", "in der Oberstadt"),
            ("Fachdienst Tiefbau", "Stadtwerke Marburg", "Fachdienst Hochbau")),
-    _Field(7, ("Wohnortnahe Pflegeberatung", "Gesundheitslotsen für Menschen mit Lernschwierigkeiten",
-               "Entlastungsangebote für pflegende Angehörige", "Informationen über barrierefreie Arztpraxen"),
+    _Field(7,
+           ("Wohnortnahe Pflegeberatung", "Gesundheitslotsen für Menschen mit Lernschwierigkeiten",
+            "Entlastungsangebote für pflegende Angehörige", "Informationen über barrierefreie Arztpraxen"),
            ("in der Kernstadt", "in den Außenstadtteilen", "in den Stadtteilgemeinden"),
            ("Fachdienst Altenplanung", "Pflegestützpunkt Marburg", "Fachdienst Soziale Leistungen")),
-    _Field(6, ("Inklusive Sportangebote", "Barrierefreie Veranstaltungen", "Führungen in Leichter Sprache",
-               "Assistenz bei Freizeitangeboten"), ("in städtischen Einrichtungen", "gemeinsam mit Vereinen", "in den Stadtteilen"),
+    _Field(6,
+           ("Inklusive Sportangebote", "Barrierefreie Veranstaltungen", "Führungen in Leichter Sprache",
+            "Assistenz bei Freizeitangeboten"),
+           ("in städtischen Einrichtungen", "gemeinsam mit Vereinen", "in den Stadtteilen"),
            ("Fachdienst Kultur", "Fachdienst Sport", "Marburg Stadtmarketing")),
-    _Field(7, ("Informationen in Leichter Sprache", "Gebärdensprachdolmetschung", "Barrierefreie Formulare und Bescheide",
-               "Induktive Höranlagen"), ("im Bürgerbüro", "im Rathaus", "in den Stadtteilbüros"),
+    _Field(7,
+           ("Informationen in Leichter Sprache", "Gebärdensprachdolmetschung",
+            "Barrierefreie Formulare und Bescheide", "Induktive Höranlagen"),
+           ("im Bürgerbüro", "im Rathaus", "in den Stadtteilbüros"),
            ("Fachdienst Presse und Öffentlichkeitsarbeit", "Bürgerbüro", "Fachdienst IT")),
-    _Field(7, ("Fachtag Inklusion", "Schulungen zur UN-Behindertenrechtskonvention", "Öffentlichkeitskampagne Inklusion",
-               "Begegnungsprojekte von Menschen mit und ohne Behinderung"), ("für städtische Beschäftigte", "in Schulen", "in den Stadtteilen"),
+    _Field(7,
+           ("Fachtag Inklusion", "Schulungen zur UN-Behindertenrechtskonvention", "Öffentlichkeitskampagne Inklusion",
+            "Begegnungsprojekte von Menschen mit und ohne Behinderung"),
+           ("für städtische Beschäftigte", "in Schulen", "in den Stadtteilen"),
            ("Behindertenbeirat", "Behindertenbeauftragte der Stadt", "Fachdienst Personal")),
-    _Field(6, ("Barrierefreie Wahllokale", "Wahlinformationen in Leichter Sprache", "Barrierefreie Sitzungsräume",
-               "Assistenz für ehrenamtliche Mandatsträger"), ("in der Kernstadt", "in den Außenstadtteilen", "für Ortsbeiräte"),
+    _Field(6,
+           ("Barrierefreie Wahllokale", "Wahlinformationen in Leichter Sprache", "Barrierefreie Sitzungsräume",
+            "Assistenz für ehrenamtliche Mandatsträger"),
+           ("in der Kernstadt", "in den Außenstadtteilen", "im Rathaus"),
            ("Fachdienst Wahlen", "Behindertenbeirat", "Büro der Stadtverordnetenversammlung")),
 )))  # fmt: skip
 FINAL_STATUS_COUNTS = {"umgesetzt": 28, "in_umsetzung": 19, "nicht_begonnen": 10, "entfallen": 6}  # 63 measures
-
-
-def _file_columns(spec: TableSpec) -> list[str]:
-    """Keys, then code columns that are no keys (TableSpec.columns leaves those out), then values."""
-    codes = [c for c in spec.codes if c not in spec.keys]
-    return [*spec.keys, *codes, *[c for c in spec.columns if c not in spec.keys and c not in codes]]
 
 
 def _profiles(districts: pd.DataFrame) -> pd.DataFrame:
     """Parameters of every district (rows in kennziffer order): its type's, then its own overrides."""
     codes = districts["kennziffer"].tolist()
     types = [DISTRICT_TYPES.get(k, "urban" if k < 300 else "village") for k in codes]
-    profiles = TYPE_PARAMS.loc[types].set_axis(codes).assign(type=types, einwohner_2009=districts["einwohner_2009"].to_numpy())
+    profiles = TYPE_PARAMS.loc[types].set_axis(codes)
+    profiles = profiles.assign(type=types, einwohner_2009=districts["einwohner_2009"].to_numpy())
     for code, override in DISTRICT_OVERRIDES.items():
-        for column, value in override.items() if code in profiles.index else ():
-            profiles.loc[code, column] = value
+        if code in profiles.index:
+            profiles.loc[code, list(override)] = list(override.values())
     return profiles
 
 
@@ -195,14 +203,15 @@ def _households(rng: np.random.Generator, population: np.ndarray, profiles: pd.D
     single_parents = rng.binomial(families, profiles["single_parents"].to_numpy(dtype=float))
     total = np.rint(residents / profiles["household_size"].to_numpy(dtype=float)).astype(np.int64)
     total = np.minimum(np.maximum(total, families), residents)
-    childless_shares = np.array([CHILDLESS_SHARES.get(t, CHILDLESS_SHARES["urban"]) for t in profiles["type"]])
+    childless_shares = np.array([CHILDLESS_SHARES.get(kind, CHILDLESS_SHARES["urban"]) for kind in profiles.type])
     childless = rng.multinomial(total - families, childless_shares)
-    return np.stack(
-        [childless[..., 0], childless[..., 1], families - single_parents, single_parents, childless[..., 2]], axis=-1
-    )
+    einpersonen, paare_ohne_kinder, sonstige = np.moveaxis(childless, -1, 0)
+    return np.stack([einpersonen, paare_ohne_kinder, families - single_parents, single_parents, sonstige], axis=-1)
 
 
-def _district_tables(rng: np.random.Generator, population: np.ndarray, profiles: pd.DataFrame, years: list[int]) -> dict[str, dict[str, np.ndarray]]:  # fmt: skip
+def _district_tables(
+    rng: np.random.Generator, population: np.ndarray, profiles: pd.DataFrame, years: list[int]
+) -> dict[str, dict[str, np.ndarray]]:
     """Counts of every district table but population and households, each bounded by its base."""
     year_offset = (np.array(years) - REFERENCE_YEAR)[:, None]
 
@@ -235,28 +244,36 @@ def _district_tables(rng: np.random.Generator, population: np.ndarray, profiles:
     social = np.rint(dwellings * rate("social_housing") * 0.985**year_offset).astype(np.int64)  # bindings expire
     return {
         "haushalte": {"anzahl": households},
-        "sgb2": dict(bedarfsgemeinschaften=bg, leistungsberechtigte=lb, elb=elb, nef=nef, nef_unter_15=nef_15, bg_alleinerziehende=bg_single),  # fmt: skip
+        "sgb2": dict(
+            bedarfsgemeinschaften=bg, leistungsberechtigte=lb, elb=elb, nef=nef, nef_unter_15=nef_15,
+            bg_alleinerziehende=bg_single,
+        ),
         "grundsicherung": dict(empfaenger_65_plus=gs65, empfaenger_erwerbsgemindert=reduced_capacity),
-        "arbeitslose": dict(arbeitslose=np.stack([unemployed_2, unemployed_3], -1), langzeitarbeitslose=np.stack(long_term, -1)),  # fmt: skip
+        "arbeitslose": dict(
+            arbeitslose=np.stack([unemployed_2, unemployed_3], -1), langzeitarbeitslose=np.stack(long_term, -1)
+        ),
         "wohngeld": {"haushalte": wohngeld},
         "marburgpass": dict(inhaber=holders, darunter_kinder=np.minimum(rng.binomial(holders, 0.34), under_18)),
         "wohnen": dict(wohnungen=dwellings, sozialwohnungen=social),
     }
 
 
-def _city_tables(rng: np.random.Generator, population: np.ndarray, years: list[int]) -> dict[str, dict[str, np.ndarray]]:  # fmt: skip
+def _city_tables(
+    rng: np.random.Generator, population: np.ndarray, years: list[int]
+) -> dict[str, dict[str, np.ndarray]]:
     """The city-level tables: homelessness, severe disability, further minimum income benefits."""
     since_2018 = np.array(years) - 2018
     homeless = np.rint(180 * 1.015**since_2018 * (1 + rng.normal(0, 0.03, len(years)))).astype(np.int64)
     homelessness = np.stack([
         homeless, rng.binomial(homeless, 0.25), rng.poisson(600 * 1.01**since_2018), rng.poisson(120, len(years)),
-        np.maximum(0, 16 + since_2018),  # Probewohnen places were added one a year
+        np.maximum(0, 16 + since_2018),  # one Probewohnen place added per year
     ], axis=-1)  # fmt: skip
     city = population.sum(axis=(1, 4))  # (year, age group, sex)
     disabled = np.empty((len(years), len(DISABILITY_AGE_GROUPS), len(SEXES)), dtype=np.int64)
-    for b, ((first, last), share) in enumerate(DISABILITY_BANDS[band] for band in DISABILITY_AGE_GROUPS):
-        residents = city[:, AGE_GROUPS.index(first) : AGE_GROUPS.index(last) + 1].sum(axis=1)
-        disabled[:, b] = rng.binomial(residents, share * np.array([1.05, 0.95]))  # men slightly more often
+    for b, band in enumerate(DISABILITY_AGE_GROUPS):
+        members = [AGE_GROUPS.index(group) for group in DISABILITY_AGE_BANDS[band]]
+        residents = city[:, members].sum(axis=1)
+        disabled[:, b] = rng.binomial(residents, DISABILITY_RATES[band] * np.array([1.05, 0.95]))  # men slightly more often
     minimum_income = np.stack([
         rng.poisson(250, len(years)), np.rint(400 * rng.lognormal(0, 0.15, len(years))).astype(np.int64)
     ], axis=-1)  # fmt: skip
@@ -319,7 +336,7 @@ def build_tables(districts: pd.DataFrame, seed: int, years: list[int]) -> dict[s
         levels = {"jahr": years, "kennziffer": profiles.index.tolist()} if spec.district_level else {"jahr": years}
         levels |= {key: list(spec.codes[key]) for key in spec.keys if key in spec.codes}
         frames[name] = _frame(levels, values)
-    return {name: frames[name][_file_columns(spec)] for name, spec in TABLES.items()}
+    return {name: frames[name][list(spec.columns)] for name, spec in TABLES.items()}
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -357,7 +374,9 @@ def _replace_dir(staging: Path, target: Path) -> None:
     shutil.rmtree(backup)
 
 
-def generate_sample(raw_dir: Path, districts: pd.DataFrame, seed: int, first_year: int, last_year: int) -> list[Path]:  # fmt: skip
+def generate_sample(
+    raw_dir: Path, districts: pd.DataFrame, seed: int, first_year: int, last_year: int
+) -> list[Path]:
     """Write the synthetic sample tables (one CSV per table) and a LIESMICH.txt into ``raw_dir``.
 
     The folder is replaced as a whole, only once every file is written: an interrupted or failed run

@@ -32,6 +32,16 @@ HOMELESSNESS_CATEGORIES: tuple[str, ...] = (
     "probewohnen_plaetze",   # Probewohnen places at the reference date
 )  # fmt: skip
 DISABILITY_AGE_GROUPS: tuple[str, ...] = ("0-17", "18-24", "25-44", "45-54", "55-64", "65-74", "75+")
+DISABILITY_AGE_BANDS: dict[str, tuple[str, ...]] = {
+    "0-17": AGE_GROUPS[0:5],
+    "18-24": AGE_GROUPS[5:7],
+    "25-44": AGE_GROUPS[7:11],
+    "45-54": AGE_GROUPS[11:13],
+    "55-64": AGE_GROUPS[13:15],
+    "65-74": AGE_GROUPS[15:17],
+    "75+": AGE_GROUPS[17:19],
+}
+"""Population age bands that make up each age band of the disability statistics."""
 MINIMUM_INCOME_BENEFITS: tuple[str, ...] = ("sgb12_kap3", "asylblg")
 ACTION_FIELDS: tuple[str, ...] = (
     "Bildung und Erziehung",
@@ -62,8 +72,8 @@ class TableSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """All columns in file order: keys first, then values."""
-        rest = [c for c in (*self.counts, *self.texts, *self.dates) if c not in self.keys]
+        """All columns in file order: keys, then codes that are not keys, counts, texts, dates."""
+        rest = [c for c in (*self.codes, *self.counts, *self.texts, *self.dates) if c not in self.keys]
         return (*self.keys, *rest)
 
     @property

@@ -1,0 +1,106 @@
+"""The project's parts agree: notebooks, parameters, DVC stages, CLI and environment files."""
+
+import ast
+import re
+import tomllib
+
+import nbformat
+import papermill
+import pytest
+import yaml
+
+from sozialplanung.config import latest_edition, open_edition
+
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def dvc_yaml():
+    return yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))
+
+
+def test_dvc_pipeline_reads_the_latest_editions_parameters(repo, dvc_yaml):
+    params_file = f"params/{latest_edition(repo)}.yaml"
+    assert dvc_yaml["vars"] == [params_file]
+    for name, stage in dvc_yaml["stages"].items():
+        stage = stage.get("do", stage)
+        assert stage["cmd"].startswith("sozialbericht "), name
+        for entry in stage.get("params", []):
+            assert list(entry) == [params_file], name
+
+
+def test_every_chapter_has_a_notebook_a_stage_and_a_page(repo, dvc_yaml):
+    config = open_edition(latest_edition(repo), repo).config
+    chapter_stage = dvc_yaml["stages"]["chapter"]
+    assert chapter_stage["foreach"] == "${chapters}"
+    assert "${item.id}" in chapter_stage["do"]["cmd"]
+    publish_deps = dvc_yaml["stages"]["publish"]["deps"]
+    notebooks = sorted(p.stem for p in (repo / "notebooks").glob("*.ipynb"))
+    assert notebooks == [c.id for c in config.chapters]
+    for chapter in config.chapters:
+        assert f"outputs/${{edition}}/notebooks/{chapter.id}.ipynb" in publish_deps
+
+
+def test_stage_dependencies_exist(repo, dvc_yaml):
+    for name, stage in dvc_yaml["stages"].items():
+        for dep in stage.get("do", stage).get("deps", []):
+            if dep.startswith("src/") or dep.startswith("data/reference"):
+                assert (repo / dep).exists(), f"{name}: {dep}"
+
+
+@pytest.mark.parametrize("notebook", sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb")))
+def test_notebooks_are_clean_thin_and_run_with_defaults(repo, notebook):
+    path = repo / "notebooks" / notebook
+    parameters = papermill.inspect_notebook(str(path))
+    assert {name: p["default"] for name, p in parameters.items()} == {
+        "edition": f'"{latest_edition(repo)}"',
+        "project_dir": '".."',
+    }
+    parsed = nbformat.read(path, as_version=4)
+    nbformat.validate(parsed)
+    tagged = [c for c in parsed.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for cell in parsed.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not cell.outputs and cell.execution_count is None, "strip outputs before committing"
+        tree = ast.parse(cell.source)
+        assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))], (
+            "functions and classes belong in src/sozialplanung"
+        )
+        assert len(cell.source.splitlines()) <= 40, "a cell longer than a screen belongs in the package"
+
+
+def test_every_cli_command_has_help_text():
+    from sozialplanung.cli import app
+
+    commands = app.registered_commands
+    assert {c.name or c.callback.__name__.replace("_", "-") for c in commands} >= {
+        "generate-sample", "validate", "indicators", "execute", "publish", "build",
+    }
+    for command in commands:
+        assert (command.callback.__doc__ or "").strip(), command.callback.__name__
+
+
+def _names(requirements):
+    return {re.split(r"[<>=!\[ ]", r, maxsplit=1)[0].strip().lower().replace("_", "-") for r in requirements}
+
+
+def test_environment_yml_and_pyproject_name_the_same_packages(repo):
+    project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pip_side = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    environment = yaml.safe_load((repo / "environment.yml").read_text(encoding="utf-8"))
+    conda_side = _names(d for d in environment["dependencies"] if isinstance(d, str)) - {"python", "pip"}
+    assert conda_side == pip_side
+
+
+def test_constraints_pin_every_direct_dependency(repo):
+    project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pinned = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (repo / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line
+    }
+    wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    assert wanted <= pinned, wanted - pinned

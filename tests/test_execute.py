@@ -1,0 +1,57 @@
+"""Papermill execution of chapter notebooks, with tiny stand-in chapters (real kernel)."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from sozialplanung.config import open_edition
+from sozialplanung.errors import ChapterExecutionError
+from sozialplanung.execute import chapter_parameters, execute_chapter
+
+
+def _chapter(project: Path, chapter_id: str, *sources: str) -> None:
+    cells = [new_code_cell('edition = "default"\nproject_dir = "nowhere"', metadata={"tags": ["parameters"]})]
+    cells += [new_code_cell(source) for source in sources]
+    notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(notebook, project / "notebooks" / f"{chapter_id}.ipynb")
+
+
+def test_parameters_are_the_edition_and_the_project_relative_to_notebooks(project):
+    assert chapter_parameters(open_edition("2024", project)) == {"edition": "2024", "project_dir": ".."}
+
+
+def test_chapter_runs_in_notebooks_folder_with_injected_parameters(project):
+    _chapter(project, "01_bevoelkerung",
+             "import os\nfrom pathlib import Path\nprint(edition, Path(project_dir).resolve() == Path(os.getcwd()).parent)")
+    edition = open_edition("2024", project)
+    target = execute_chapter(edition, "01_bevoelkerung")
+    assert target == edition.paths.executed_notebook("01_bevoelkerung")
+    executed = nbformat.read(target, as_version=4)
+    assert executed.cells[-1].outputs[0]["text"] == "2024 True\n"
+    assert not list(target.parent.glob(".*.ipynb"))  # no temporary file left behind
+
+
+def test_failing_cell_names_chapter_cell_and_error_and_keeps_previous_output(project):
+    edition = open_edition("2024", project)
+    _chapter(project, "02_existenzsicherung", "x = 1")
+    good = execute_chapter(edition, "02_existenzsicherung")
+    before = good.read_bytes()
+
+    _chapter(project, "02_existenzsicherung", "x = 1", "raise ValueError('Spalte fehlt')")
+    with pytest.raises(ChapterExecutionError) as error:
+        execute_chapter(edition, "02_existenzsicherung")
+    message = str(error.value)
+    assert "Chapter 02_existenzsicherung (Existenzsicherung und Armut)" in message
+    assert "cell 3" in message  # parameters, injected parameters, x = 1, then the failing cell
+    assert "ValueError: Spalte fehlt" in message
+    assert "outputs/2024/failed/02_existenzsicherung.ipynb" in message
+    assert good.read_bytes() == before
+    assert (edition.paths.failed_dir / "02_existenzsicherung.ipynb").is_file()
+
+
+def test_missing_notebook_is_reported(project):
+    (project / "notebooks" / "01_bevoelkerung.ipynb").unlink()
+    with pytest.raises(ChapterExecutionError, match="notebook notebooks/01_bevoelkerung.ipynb not found"):
+        execute_chapter(open_edition("2024", project), "01_bevoelkerung")
