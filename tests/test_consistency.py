@@ -104,3 +104,39 @@ def test_constraints_pin_every_direct_dependency(repo):
     }
     wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
     assert wanted <= pinned, wanted - pinned
+
+
+STAGE_ENTRY_MODULES = {
+    "sample": ["sample"],
+    "validate": ["validate"],
+    "indicators": ["indicators"],
+    "chapter": ["execute", "report"],
+    "publish": ["publish", "quarto"],
+}
+
+
+def _package_imports(module: str) -> set[str]:
+    """Modules of the package that ``module`` imports, directly or through others."""
+    package = REPO / "src" / "sozialplanung"
+    seen, todo = set(), [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    todo.append(node.module.split(".")[0])
+                else:
+                    todo.extend(alias.name for alias in node.names)
+    return seen
+
+
+@pytest.mark.parametrize("stage", sorted(STAGE_ENTRY_MODULES))
+def test_stages_declare_every_module_they_run(dvc_yaml, stage):
+    declared = dvc_yaml["stages"][stage].get("do", dvc_yaml["stages"][stage])["deps"]
+    needed = set().union(*(_package_imports(m) for m in STAGE_ENTRY_MODULES[stage]))
+    missing = sorted(f"src/sozialplanung/{m}.py" for m in needed if f"src/sozialplanung/{m}.py" not in declared)
+    assert not missing, f"stage {stage} runs but does not declare: {missing}"

@@ -29,6 +29,7 @@ import pytest
 
 from sozialplanung import indicators as ind
 from sozialplanung import load
+from sozialplanung.ages import AgeRange, population
 from sozialplanung.config import open_edition
 from sozialplanung.errors import DataError
 from sozialplanung.schemas import AGE_GROUPS, TABLES
@@ -328,41 +329,17 @@ def test_indicator_lookup():
         ind.indicator("armut")
 
 
-def test_age_range_labels():
-    assert ind.AgeRange(0, 15).label == "unter 15 Jahren"
-    assert ind.AgeRange(15, 65).label == "15 bis unter 65 Jahren"
-    assert ind.AgeRange(65, None).label == "65 Jahre und älter"
-    assert ind.AgeRange(0, None).label == "insgesamt"
-    assert ind.AgeRange(3, 6).residents == "Einwohner von 3 bis unter 6 Jahren"
-
-
-def test_age_range_bands():
-    assert ind.POPULATION_GROUPS["unter_15"].age_groups == ("0-2", "3-5", "6-9", "10-14")
-    assert ind.POPULATION_GROUPS["3_bis_5"].age_groups == ("3-5",)
-    assert ind.POPULATION_GROUPS["18_bis_64"].age_groups[0] == "18-19"
-    assert ind.POPULATION_GROUPS["65_plus"].age_groups == ("65-69", "70-74", "75-79", "80+")
-    assert ind.POPULATION_GROUPS["80_plus"].age_groups == ("80+",)
-    assert ind.POPULATION_GROUPS["gesamt"].age_groups == AGE_GROUPS
-    assert ind.POPULATION_GROUPS["15_bis_64"].age_groups == AGE_GROUPS[4:15]  # 15-17 … 60-64
-
-
-@pytest.mark.parametrize("lower, upper", [(0, 16), (67, None), (15, 66), (10, 5), (-1, 3)])
-def test_age_range_that_the_bands_cannot_give_raises(lower, upper):
-    with pytest.raises(ValueError):
-        ind.AgeRange(lower, upper).age_groups
-
-
 def test_population_groups_and_nationality():
     bev = make_tables()["bevoelkerung"]
-    by_year = ind.population(bev, "gesamt", by=("jahr",))
+    by_year = population(bev, "gesamt", by=("jahr",))
     assert by_year.to_dict() == {2023: 1600, 2024: 1580}
-    non_german = ind.population(bev, "gesamt", nationality="nichtdeutsch")
+    non_german = population(bev, "gesamt", nationality="nichtdeutsch")
     assert non_german.loc[(2024, 211)] == 330  # 20 + 300 + 10
     assert non_german.loc[(2024, 212)] == 0
-    under_3 = ind.population(bev, ind.AgeRange(0, 3))
+    under_3 = population(bev, AgeRange(0, 3))
     assert under_3.loc[(2023, 211)] == 100 and under_3.loc[(2024, 213)] == 0
     with pytest.raises(KeyError, match="unter_99"):
-        ind.population(bev, "unter_99")
+        population(bev, "unter_99")
 
 
 def test_indicator_table(frame):

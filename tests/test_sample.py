@@ -286,24 +286,6 @@ def test_failure_while_writing_leaves_previous_folder(tmp_path, districts, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
-def test_failure_while_swapping_restores_previous_folder(tmp_path, districts, monkeypatch):
-    target = tmp_path / "raw"
-    generate_sample(target, districts, 3, 2024, 2024)
-    before = _snapshot(target)
-    real_rename = Path.rename
-
-    def rename(self, destination):
-        if ".tmp-" in self.name:  # the finished staging folder cannot be moved into place
-            raise OSError("rename failed")
-        return real_rename(self, destination)
-
-    monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(OSError, match="rename failed"):
-        generate_sample(target, districts, 4, 2024, 2024)
-    assert _snapshot(target) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
-
-
 # --- cross-table rules ----------------------------------------------------------------------------
 
 

@@ -112,7 +112,7 @@ def bar_by_district(
                       textcoords="offset points", va="center", fontsize=8, color="#1a1a1a")
     axes.set_yticks(list(positions), ordered["stadtbezirk"].tolist(), fontsize=8)
     axes.set_xlabel(axis_label)
-    axes.set_title(title, loc="left")
+    axes.set_title(title, loc="left", pad=16)
     axes.grid(axis="y", visible=False)
     _german_axis(axes, "x", 0)
     if city_value is not None:
@@ -141,7 +141,8 @@ def line_over_years(
     caption: str,
     decimals: int = 1,
 ) -> FigureOutput:
-    """Lines over the years, one per ``reihe``, each end labelled with its name and last value.
+    """Lines over the years, one per ``reihe``, each end labelled with its name and last value
+    (so no legend is needed and colour is not the only cue; markers differ too).
 
     ``data`` has columns ``jahr``, ``reihe`` (series name) and ``wert`` (None/NaN = gap).
     """
@@ -168,8 +169,6 @@ def line_over_years(
     axes.set_ylabel(axis_label)
     axes.set_title(title, loc="left")
     _german_axis(axes, "y", 0 if data["wert"].max() >= 100 else 1)
-    if len(series_names) > 1:
-        axes.legend(loc="upper left", fontsize=8, frameon=False)
     alt = f"Liniendiagramm: {title}. " + "; ".join(summaries) + "."
     return _render(figure, alt, caption)
 

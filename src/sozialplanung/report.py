@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import indicators as ind
+from .ages import AgeRange, population
 from .confidentiality import Confidentiality
 from .config import Edition, open_edition
 from .figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
@@ -22,14 +23,14 @@ from .tables import Column, ReportTable, report_table
 
 CITY_NAME = "Marburg gesamt"
 BROAD_AGE_GROUPS = {
-    "unter 6": ind.AgeRange(0, 6),
-    "6–14": ind.AgeRange(6, 15),
-    "15–17": ind.AgeRange(15, 18),
-    "18–24": ind.AgeRange(18, 25),
-    "25–44": ind.AgeRange(25, 45),
-    "45–64": ind.AgeRange(45, 65),
-    "65–79": ind.AgeRange(65, 80),
-    "80 und älter": ind.AgeRange(80, None),
+    "unter 6": AgeRange(0, 6),
+    "6–14": AgeRange(6, 15),
+    "15–17": AgeRange(15, 18),
+    "18–24": AgeRange(18, 25),
+    "25–44": AgeRange(25, 45),
+    "45–64": AgeRange(45, 65),
+    "65–79": AgeRange(65, 80),
+    "80 und älter": AgeRange(80, None),
 }
 SYNTHETIC_SOURCE = "synthetische Beispieldaten (keine amtliche Statistik)"
 
@@ -202,16 +203,16 @@ class ChapterContext:
 
     def population_trend_figure(self) -> FigureOutput:
         """Residents of the whole city over the report's years."""
-        residents = ind.population(self.tables["bevoelkerung"], "gesamt", by=("jahr",))
+        residents = population(self.tables["bevoelkerung"], "gesamt", by=("jahr",))
         residents = residents[residents.index.isin(self.config.years)]
         return self.count_trend_figure({"Einwohner": residents}, title="Einwohnerinnen und Einwohner", axis_label="Personen")
 
     def age_structure_figure(self) -> FigureOutput:
         """Residents by broad age group in the first and the last year of the report."""
-        population = self.tables["bevoelkerung"]
+        residents = self.tables["bevoelkerung"]
         rows = []
         for label, ages in BROAD_AGE_GROUPS.items():
-            counts = ind.population(population, ages, by=("jahr",))
+            counts = population(residents, ages, by=("jahr",))
             for year in (self.first_year, self.year):
                 rows.append({"kategorie": label, "reihe": str(year), "wert": self.rule.count_or_none(counts.get(year, 0))})
         return grouped_bars(

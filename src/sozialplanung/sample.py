@@ -11,8 +11,6 @@ every cross-table rule of the validator by construction, also in the smallest di
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .atomic import replace_directory
 from .errors import ConfigError
 from .format import format_date
 from .schemas import (
@@ -358,22 +357,6 @@ def _readme(seed: int, first_year: int, last_year: int) -> str:
     )
 
 
-def _replace_dir(staging: Path, target: Path) -> None:
-    """Put the finished ``staging`` folder in place of ``target``; on failure keep the old one."""
-    if not target.exists():
-        staging.rename(target)
-        return
-    backup = target.with_name(f".{target.name}.old-{os.getpid()}")
-    shutil.rmtree(backup, ignore_errors=True)
-    target.rename(backup)
-    try:
-        staging.rename(target)
-    except BaseException:
-        backup.rename(target)
-        raise
-    shutil.rmtree(backup)
-
-
 def generate_sample(
     raw_dir: Path, districts: pd.DataFrame, seed: int, first_year: int, last_year: int
 ) -> list[Path]:
@@ -386,16 +369,11 @@ def generate_sample(
         raise ConfigError(f"Sample years {first_year}–{last_year}: first_year must not be after last_year.")
     tables = build_tables(districts, seed, list(range(first_year, last_year + 1)))
     raw_dir = Path(raw_dir)
-    raw_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = raw_dir.with_name(f".{raw_dir.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)  # left over from a killed run
-    staging.mkdir()
-    try:
+
+    def fill(folder: Path) -> None:
         for name, frame in tables.items():
-            _write_csv(frame, staging / f"{name}.csv")
-        (staging / README_NAME).write_bytes(_readme(seed, first_year, last_year).encode("utf-8"))
-        _replace_dir(staging, raw_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            _write_csv(frame, folder / f"{name}.csv")
+        (folder / README_NAME).write_bytes(_readme(seed, first_year, last_year).encode("utf-8"))
+
+    replace_directory(raw_dir, fill)
     return sorted([*(raw_dir / f"{name}.csv" for name in TABLES), raw_dir / README_NAME])

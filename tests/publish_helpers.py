@@ -1,0 +1,158 @@
+"""A small edition for the publishing tests: params, executed chapter notebooks, an indicator file.
+
+Everything is made by hand, so the tests know every number the pages must show.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from sozialplanung import load
+from sozialplanung.config import Edition, open_edition
+
+EDITION_TITLE = "Sozialbericht der Universitätsstadt Marburg 2024"
+CHAPTERS = (("01_bevoelkerung", "Bevölkerung"), ("02_existenzsicherung", "Existenzsicherung und Armut"))
+KEY_FIGURES = ("auslaenderanteil", "sgb2_quote", "kinderarmut", "grundsicherung_alter", "marburgpass_quote")
+PAGES = ("index.html", "01_bevoelkerung.html", "02_existenzsicherung.html", "methodik.html", "barrierefreiheit.html")
+
+STDERR_TEXT = "UserWarning: INTERNES-PROTOKOLL"
+STDOUT_TEXT = "Debug: AUSGABE-FUER-ANALYSTEN"
+PARAMETER_TEXT = "PARAMETERZELLE-AUSGABE"
+CODE_TEXT = "ctx.district_table("
+FIGURE_ALT = "Balkendiagramm: Ausländeranteil 2024 nach Stadtbezirken. Höchster Wert: Richtsberg."
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+# (jahr, indicator, zaehler, nenner) of the whole city (kennziffer 0); wert is computed from them.
+CITY_VALUES = (
+    (2023, "auslaenderanteil", 10010, 77500),
+    (2024, "auslaenderanteil", 10234, 77812),
+    (2023, "sgb2_quote", 5120, 65800),
+    (2024, "sgb2_quote", 4987, 66000),
+    (2023, "kinderarmut", 1290, 9000),
+    (2024, "kinderarmut", 1290, 9100),
+    (2023, "grundsicherung_alter", 410, 14000),
+    (2024, "grundsicherung_alter", 2, 14100),  # below the threshold 3: must be hidden
+    (2024, "marburgpass_quote", 3012, 77812),  # no value for 2023: no change to show
+)
+
+
+def params_yaml(synthetic: bool = True, threshold: int = 3) -> str:
+    chapters = "".join(f"  - id: {cid}\n    title: {title}\n" for cid, title in CHAPTERS)
+    figures = "".join(f"  - {figure}\n" for figure in KEY_FIGURES)
+    return (
+        'edition: "2024"\n'
+        f'title: "{EDITION_TITLE}"\n'
+        "year: 2024\n"
+        'reference_date: "2024-12-31"\n'
+        "first_year: 2019\n"
+        "data:\n"
+        "  raw_dir: data/raw/2024\n"
+        f"  synthetic: {'true' if synthetic else 'false'}\n"
+        "sample:\n  seed: 1\n  first_year: 2019\n  last_year: 2024\n"
+        f"confidentiality:\n  threshold: {threshold}\n"
+        f"chapters:\n{chapters}"
+        f"key_figures:\n{figures}"
+    )
+
+
+def indicator_frame() -> pd.DataFrame:
+    rows = [
+        {"jahr": year, "kennziffer": 0, "indikator": ind, "zaehler": num, "nenner": den, "wert": num * 100 / den}
+        for year, ind, num, den in CITY_VALUES
+    ]
+    # A district row, so the file is the long format the indicator stage writes.
+    rows.append({"jahr": 2024, "kennziffer": 11, "indikator": "sgb2_quote", "zaehler": 812, "nenner": 4100,
+                 "wert": 812 * 100 / 4100})  # fmt: skip
+    return pd.DataFrame(rows).astype(
+        {"jahr": "int64", "kennziffer": "int64", "indikator": "str", "zaehler": "int64", "nenner": "int64",
+         "wert": "float64"}  # fmt: skip
+    )
+
+
+def chapter_one() -> nbformat.NotebookNode:
+    table = (
+        '<div class="tabelle-rahmen"><table class="tabelle"><caption>Einwohner nach Stadtbezirken 2024</caption>'
+        '<thead><tr><th scope="col">Stadtbezirk</th><th scope="col">Einwohner</th></tr></thead>'
+        '<tbody><tr><th scope="row">Südviertel</th><td class="zahl">4.312</td></tr>'
+        '<tr><th scope="row">Marburg gesamt</th><td class="zahl">77.812</td></tr></tbody></table></div>'
+    )
+    figure = (
+        f'<figure class="abbildung"><img src="data:image/png;base64,{PNG}" alt="{FIGURE_ALT}" width="1" '
+        'height="1"><figcaption>Ausländeranteil nach Stadtbezirken am 31.12.2024.</figcaption></figure>'
+    )
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Bevölkerung\n\nMarburg wächst. Die Größe der Stadtbezirke ist sehr "
+                              "unterschiedlich; Ältere und Jüngere leben in verschiedenen Vierteln."),  # fmt: skip
+            new_code_cell('edition = "2024"\nproject_dir = ".."', metadata={"tags": ["parameters"]},
+                          outputs=[new_output("display_data", data={"text/html": f"<p>{PARAMETER_TEXT}</p>"})]),
+            new_code_cell('edition = "2024"', metadata={"tags": ["injected-parameters"]},
+                          outputs=[new_output("stream", name="stdout", text=PARAMETER_TEXT)]),
+            new_markdown_cell("## Übersicht\n\nDie Tabelle zeigt die Einwohner der Stadtbezirke."),
+            new_code_cell(
+                f"{CODE_TEXT}['auslaenderanteil'])",
+                execution_count=3,
+                outputs=[
+                    new_output("stream", name="stderr", text=STDERR_TEXT),
+                    new_output("stream", name="stdout", text=STDOUT_TEXT),
+                    new_output("display_data", data={"text/html": table, "text/plain": "ReportTable(...)"}),
+                    new_output("execute_result", execution_count=3,
+                               data={"text/markdown": "Ende 2024 lebten **77.812** Menschen in Marburg.",
+                                     "text/plain": "'Ende 2024 ...'"}),  # fmt: skip
+                ],
+            ),
+            new_code_cell("ctx.district_figure('auslaenderanteil')", execution_count=4,
+                          outputs=[new_output("display_data", data={"text/html": figure, "text/plain": "<F>"})]),
+            new_code_cell("fig", execution_count=5,
+                          outputs=[new_output("execute_result", execution_count=5,
+                                              data={"text/plain": "<Figure size 640x480 with 1 Axes>"})]),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+
+
+def chapter_two() -> nbformat.NotebookNode:
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# 2 Existenzsicherung und Armut\n\n## Leistungen nach dem SGB II\n\n"
+                              "Gut jeder vierzehnte Einwohner unter 65 Jahren erhält Leistungen."),  # fmt: skip
+            new_code_cell("ctx.rate_text('sgb2_quote')", execution_count=1,
+                          outputs=[new_output("display_data",
+                                              data={"text/markdown": "Die SGB-II-Quote beträgt **7,6**."})]),
+        ]
+    )
+
+
+def error_output(cell_source: str = "1 / 0") -> nbformat.NotebookNode:
+    return new_code_cell(
+        cell_source,
+        execution_count=9,
+        outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                            traceback=["Traceback (most recent call last)", "ZeroDivisionError"])],
+    )
+
+
+def make_edition(root: Path, synthetic: bool = True) -> Edition:
+    """A project in ``root`` with params, executed chapters and indicators; the edition opened."""
+    (root / "params").mkdir(parents=True)
+    (root / "params" / "2024.yaml").write_text(params_yaml(synthetic), encoding="utf-8")
+    edition = open_edition("2024", project_dir=root)
+    for (chapter_id, _title), notebook in zip(CHAPTERS, (chapter_one(), chapter_two())):
+        write_notebook(edition, chapter_id, notebook)
+    load.write_frame(indicator_frame(), edition.paths.indicators_file)
+    return edition
+
+
+def write_notebook(edition: Edition, chapter_id: str, notebook: nbformat.NotebookNode) -> None:
+    path = edition.paths.executed_notebook(chapter_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+def site_files(site_dir: Path) -> dict[str, bytes]:
+    """Every file of a site by its path relative to the site."""
+    return {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in sorted(site_dir.rglob("*")) if p.is_file()}

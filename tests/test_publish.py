@@ -1,0 +1,392 @@
+"""The built-in (nbconvert) HTML edition: pages, navigation, content rules, key figures, atomicity."""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_output
+from publish_helpers import (
+    CODE_TEXT,
+    EDITION_TITLE,
+    FIGURE_ALT,
+    PAGES,
+    PARAMETER_TEXT,
+    STDERR_TEXT,
+    STDOUT_TEXT,
+    chapter_one,
+    error_output,
+    make_edition,
+    site_files,
+    write_notebook,
+)
+
+from sozialplanung.confidentiality import LEGEND
+from sozialplanung.config import open_edition
+from sozialplanung.errors import PublishError
+from sozialplanung.indicators import INDICATORS
+from sozialplanung.paths import TEMPLATES_DIR
+from sozialplanung.publish import build_site_nbconvert, publish
+
+NOTICE = "Synthetische Beispieldaten – keine amtliche Statistik. Alle Zahlen dieser Ausgabe sind künstlich erzeugt."
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One edition built once; tests only read it."""
+    edition = make_edition(tmp_path_factory.mktemp("projekt"))
+    index = build_site_nbconvert(edition)
+    return edition, index.parent
+
+
+def soup_of(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(tag) -> str:
+    return " ".join(tag.get_text(" ").split())
+
+
+def test_every_page_and_the_stylesheet_exist(built):
+    edition, site = built
+    assert site == edition.paths.site_dir
+    for page in PAGES:
+        assert (site / page).is_file(), page
+    assert (site / "assets" / "style.css").is_file()
+
+
+def test_pages_are_german_html_with_title_and_viewport(built):
+    _, site = built
+    titles = {
+        "index.html": "Startseite",
+        "01_bevoelkerung.html": "Bevölkerung",
+        "methodik.html": "Methodik und Definitionen",
+        "barrierefreiheit.html": "Erklärung zur Barrierefreiheit",
+    }
+    for page in PAGES:
+        raw = (site / page).read_text(encoding="utf-8")
+        assert raw.startswith("<!DOCTYPE html>\n<html lang=\"de\">")
+        soup = BeautifulSoup(raw, "html.parser")
+        assert soup.find("meta", charset="utf-8") is not None
+        assert soup.find("meta", attrs={"name": "viewport"}) is not None
+        assert soup.title.string.endswith(f" – {EDITION_TITLE}")
+        if page in titles:
+            assert soup.title.string == f"{titles[page]} – {EDITION_TITLE}"
+        assert len(soup.find_all("h1")) == 1, f"{page} must have exactly one h1"
+        skip = soup.find("a", class_="sprunglink")
+        assert skip["href"] == "#inhalt" and skip.get_text() == "Zum Inhalt springen"
+        assert soup.find("main", id="inhalt") is not None
+        stylesheets = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+        assert stylesheets == ["assets/style.css"]
+
+
+def test_synthetic_notice_on_every_page(built):
+    _, site = built
+    for page in PAGES:
+        assert NOTICE in text_of(soup_of(site, page).find("header")), page
+
+
+def test_navigation_reaches_every_page_and_marks_the_current_one(built):
+    _, site = built
+    labels = ["Startseite", "1 Bevölkerung", "2 Existenzsicherung und Armut", "Methodik", "Barrierefreiheit"]
+    for page in PAGES:
+        nav = soup_of(site, page).find("nav", attrs={"aria-label": "Hauptnavigation"})
+        links = nav.find_all("a")
+        assert [a["href"] for a in links] == list(PAGES)
+        assert [a.get_text() for a in links] == labels
+        current = [a["href"] for a in links if a.get("aria-current") == "page"]
+        assert current == [page]
+
+
+def test_chapters_link_to_previous_and_next_chapter(built):
+    _, site = built
+    first = soup_of(site, "01_bevoelkerung.html").find("nav", attrs={"aria-label": "Kapitel blättern"})
+    assert [(a["rel"], a["href"]) for a in first.find_all("a")] == [(["next"], "02_existenzsicherung.html")]
+    second = soup_of(site, "02_existenzsicherung.html").find("nav", attrs={"aria-label": "Kapitel blättern"})
+    assert [(a["rel"], a["href"]) for a in second.find_all("a")] == [(["prev"], "01_bevoelkerung.html")]
+    assert soup_of(site, "index.html").find("nav", attrs={"aria-label": "Kapitel blättern"}) is None
+
+
+def test_chapter_shows_narrative_tables_figures_and_generated_text(built):
+    _, site = built
+    soup = soup_of(site, "01_bevoelkerung.html")
+    main = soup.find("main")
+    assert main.find("h1").get_text() == "1 Bevölkerung"
+    # The notebook's own "# Bevölkerung" gave way to the page title; its sections sit below it.
+    assert [h.get_text() for h in main.find_all("h2")] == ["Übersicht"]
+    assert "Marburg wächst." in text_of(main)
+    table = main.find("table")
+    assert table.caption.get_text() == "Einwohner nach Stadtbezirken 2024"
+    assert table.find("td", class_="zahl").get_text() == "4.312"
+    image = main.find("figure").find("img")
+    assert image["alt"] == FIGURE_ALT and image["src"].startswith("data:image/png;base64,")
+    assert main.find("strong").get_text() == "77.812"
+    second = soup_of(site, "02_existenzsicherung.html").find("main")
+    assert [h.get_text() for h in second.find_all(["h1", "h2"])] == [
+        "2 Existenzsicherung und Armut", "Leistungen nach dem SGB II",
+    ]  # fmt: skip
+
+
+def test_no_code_stream_output_parameters_or_traceback_is_published(built):
+    _, site = built
+    for page in PAGES:
+        raw = (site / page).read_text(encoding="utf-8")
+        soup = BeautifulSoup(raw, "html.parser")
+        assert soup.find("pre") is None and soup.find("code") is None, page
+        for forbidden in (STDERR_TEXT, STDOUT_TEXT, PARAMETER_TEXT, CODE_TEXT, 'edition = "2024"',
+                          "Traceback", "<Figure size", "ReportTable(", "In&nbsp;[", "jp-", "¶"):  # fmt: skip
+            assert forbidden not in raw, f"{forbidden!r} on {page}"
+
+
+def test_no_url_to_any_host_and_no_script_in_any_file(built):
+    _, site = built
+    for name, content in site_files(site).items():
+        text = content.decode("utf-8")
+        assert not re.search(r"https?://", text, re.IGNORECASE), name
+        assert "<script" not in text.lower(), name
+        assert "//cdn" not in text.lower() and "@import" not in text, name
+
+
+def test_key_figures_show_the_formatted_city_values(built):
+    _, site = built
+    cards = soup_of(site, "index.html").find("ul", class_="kennzahlen").find_all("li", recursive=False)
+    shown = [
+        (text_of(card.h3), text_of(card.find(class_="kennzahl-wert")), text_of(card.find(class_="kennzahl-veraenderung")))
+        for card in cards
+    ]
+    # Expected values worked out by hand from publish_helpers.CITY_VALUES (threshold 3).
+    assert shown == [
+        ("Einwohnerinnen und Einwohner", "77.812", "+312 Personen gegenüber 2023"),
+        ("Ausländeranteil", "13,2 je 100 Einwohner", "+0,2 Prozentpunkte gegenüber 2023"),  # 13,152 vs 12,916
+        ("SGB-II-Quote", "7,6 je 100 Einwohner unter 65 Jahren", "\u22120,2 Prozentpunkte gegenüber 2023"),
+        ("Kinderarmut (SGB II)", "14,2 je 100 Einwohner unter 15 Jahren", "\u22120,2 Prozentpunkte gegenüber 2023"),
+        ("Grundsicherung im Alter", ".", "Veränderung gegenüber 2023 nicht ausweisbar"),  # 2 cases: hidden
+        ("MarburgPass-Quote", "3,9 je 100 Einwohner", "Kein Vergleichswert für 2023"),
+    ]  # fmt: skip
+    notes = [text_of(card.find(class_="kennzahl-hinweis")) for card in cards if card.find(class_="kennzahl-hinweis")]
+    assert notes == ["Zahlenwert geheim zu halten (beruht auf weniger als 3 Fällen)"]
+
+
+def test_start_page_introduces_the_report_and_links_its_chapters(built):
+    _, site = built
+    main = soup_of(site, "index.html").find("main")
+    assert main.h1.get_text() == EDITION_TITLE
+    assert "Stichtag 31.12.2024" in text_of(main)
+    chapters = main.find("ol", class_="kapitelliste").find_all("a")
+    assert [(a["href"], a.get_text()) for a in chapters] == [
+        ("01_bevoelkerung.html", "1 Bevölkerung"), ("02_existenzsicherung.html", "2 Existenzsicherung und Armut"),
+    ]  # fmt: skip
+    assert main.find("a", href="methodik.html") is not None
+
+
+def test_umlauts_are_intact_utf8(built):
+    _, site = built
+    raw = (site / "01_bevoelkerung.html").read_bytes().decode("utf-8")
+    for word in ("Bevölkerung", "Größe", "Ältere", "Jüngere", "Übersicht", "Südviertel", "Ausländeranteil"):
+        assert word in raw
+    for page in PAGES:
+        text = (site / page).read_bytes().decode("utf-8")
+        assert "Ã" not in text and "&auml;" not in text and "&#" not in text, page
+
+
+def test_method_page_defines_every_indicator_and_the_confidentiality_rule(built):
+    _, site = built
+    main = soup_of(site, "methodik.html").find("main")
+    table = main.find("table")
+    assert table.caption.get_text() == "Definitionen der Kennzahlen"
+    headers = [th.get_text() for th in table.thead.find_all("th")]
+    assert headers[:6] == ["Name", "Zähler", "Nenner", "Einheit", "Ebene", "Hinweis"]
+    rows = table.tbody.find_all("tr")
+    assert [row.th.get_text() for row in rows] == [i.name for i in INDICATORS]
+    for row, indicator in zip(rows, INDICATORS):
+        cells = [td.get_text() for td in row.find_all("td")]
+        assert cells[:3] == [indicator.numerator, indicator.denominator, indicator.unit]
+    text = text_of(main)
+    assert "keine Fallzahl unter 3 veröffentlicht" in text
+    assert "31.12.2024" in text and "synthetischen Beispieldaten" in text
+    legend = main.find("table", class_="zeichen").tbody.find_all("tr")
+    assert [(r.th.get_text(), r.td.get_text()) for r in legend] == [
+        (symbol, meaning.format(threshold="3")) for symbol, meaning in LEGEND.items()
+    ]
+
+
+def test_accessibility_statement(built):
+    _, site = built
+    text = text_of(soup_of(site, "barrierefreiheit.html").find("main"))
+    for phrase in ("BITV 2.0", "HVBIT", "teilweise vereinbar", "Nicht barrierefreie Inhalte", "Barrieren melden",
+                   "Universitätsstadt Marburg, Fachdienst Sozialplanung",
+                   "über die Kontaktangaben der Universitätsstadt Marburg", "Durchsetzungsverfahren"):  # fmt: skip
+        assert phrase in text
+    assert "@" not in text and "Tel" not in text
+
+
+def test_footer_provenance(built):
+    _, site = built
+    for page in PAGES:
+        footer = text_of(soup_of(site, page).find("footer"))
+        assert f"Ausgabe: {EDITION_TITLE} (Ausgabe 2024)" in footer
+        assert "Stichtag: 31.12.2024" in footer
+        assert "Datengrundlage: synthetische Beispieldaten" in footer
+        assert f"sozialplanung {metadata.version('sozialplanung')}" in footer
+        for package in ("pandas", "nbconvert"):
+            assert f"{package} {metadata.version(package)}" in footer
+        assert "Python 3." in footer
+
+
+def test_real_data_edition_names_its_raw_data_and_shows_no_notice(tmp_path):
+    edition = make_edition(tmp_path / "projekt", synthetic=False)
+    site = build_site_nbconvert(edition).parent
+    for page in PAGES:
+        soup = soup_of(site, page)
+        assert "Synthetische Beispieldaten" not in soup.get_text()
+        assert "Datengrundlage: Rohdaten: data/raw/2024" in text_of(soup.find("footer"))
+
+
+def test_stylesheet_is_local_accessible_and_readable():
+    css = (TEMPLATES_DIR / "style.css").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css and "@font-face" not in css
+    assert "system-ui" in css
+    assert ":focus-visible" in css and "outline: 3px solid" in css
+    assert "max-width: 100%" in css
+    assert re.search(r"td\.zahl[^{]*\{[^}]*text-align: right", css)
+    colours = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6})", css))
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    def contrast(a: str, b: str) -> float:
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    for text in ("text", "text-muted", "link", "link-visited"):
+        for background in ("page", "zebra", "notice-bg"):
+            assert contrast(colours[text], colours[background]) >= 4.5, (text, background)
+    assert contrast(colours["focus"], colours["page"]) >= 3.0
+
+
+def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
+    first = build_site_nbconvert(make_edition(tmp_path / "eins")).parent
+    second = build_site_nbconvert(make_edition(tmp_path / "zwei")).parent
+    assert site_files(first) == site_files(second)
+    assert len(site_files(first)) == len(PAGES) + 1
+
+
+def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    site = build_site_nbconvert(edition).parent
+    before = site_files(site)
+    broken = chapter_one()
+    broken.cells.append(error_output())
+    write_notebook(edition, "01_bevoelkerung", broken)
+    with pytest.raises(PublishError) as caught:
+        build_site_nbconvert(edition)
+    message = str(caught.value)
+    assert "01_bevoelkerung (Bevölkerung)" in message and f"cell {len(broken.cells)}" in message
+    assert "ZeroDivisionError" in message
+    assert site_files(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["notebooks", "site"]  # no staging left
+
+
+def test_failure_while_writing_removes_the_staging_folder_and_keeps_the_site(tmp_path, monkeypatch):
+    edition = make_edition(tmp_path / "projekt")
+    site = build_site_nbconvert(edition).parent
+    before = site_files(site)
+
+    def broken_copy(folder: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("sozialplanung.publish.copy_stylesheet", broken_copy)
+    with pytest.raises(OSError, match="disk full"):
+        build_site_nbconvert(edition)
+    assert site_files(site) == before
+    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_error_in_a_parameters_cell_is_reported_too(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    notebook = chapter_one()
+    notebook.cells[1].outputs.append(error_output().outputs[0])
+    write_notebook(edition, "01_bevoelkerung", notebook)
+    with pytest.raises(PublishError, match="cell 2 has an error output"):
+        build_site_nbconvert(edition)
+
+
+@pytest.mark.parametrize(
+    ("html", "problem"),
+    [
+        ('<img src="data:image/png;base64,AAAA">', "image without alt text"),
+        ("<table><tr><td>1</td></tr></table>", "table without <caption>"),
+        ('<script>alert("x")</script>', "JavaScript"),
+        ('<img src="https://example.org/logo.png" alt="Logo">', "outside the page"),
+        ('<link rel="stylesheet" href="https://cdn.example.org/a.css">', "outside stylesheet"),
+        ("<style>@import 'x.css';</style><p>x</p>", "through url() or @import"),
+        ('<div style="background: url(bild.png)">x</div>', "through CSS"),
+    ],
+)
+def test_unpublishable_html_output_is_refused(tmp_path, html, problem):
+    edition = make_edition(tmp_path / "projekt")
+    notebook = chapter_one()
+    notebook.cells.append(new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html})]))
+    write_notebook(edition, "01_bevoelkerung", notebook)
+    with pytest.raises(PublishError, match=re.escape(problem)) as caught:
+        build_site_nbconvert(edition)
+    assert "01_bevoelkerung" in str(caught.value)
+
+
+def test_embedded_resources_are_published(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    notebook = chapter_one()
+    html = '<div style="background: url(\'data:image/png;base64,AAAA\')"><p>Eingebettet</p></div>'
+    notebook.cells.append(new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html})]))
+    write_notebook(edition, "01_bevoelkerung", notebook)
+    page = build_site_nbconvert(edition).parent / "01_bevoelkerung.html"
+    assert "Eingebettet" in page.read_text(encoding="utf-8")
+
+
+def test_bare_image_output_is_refused(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    notebook = chapter_one()
+    notebook.cells.append(new_code_cell("plt.show()", outputs=[new_output("display_data", data={"image/png": "AAAA"})]))
+    write_notebook(edition, "01_bevoelkerung", notebook)
+    with pytest.raises(PublishError, match="bare image"):
+        build_site_nbconvert(edition)
+
+
+def test_missing_inputs_say_which_stage_to_run(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    edition.paths.executed_notebook("02_existenzsicherung").unlink()
+    with pytest.raises(PublishError, match=r"02_existenzsicherung.*has not been executed.*sozialbericht execute"):
+        build_site_nbconvert(edition)
+    write_notebook(edition, "02_existenzsicherung", chapter_one())
+    edition.paths.indicators_file.unlink()
+    with pytest.raises(PublishError, match="sozialbericht indicators"):
+        build_site_nbconvert(edition)
+    assert not edition.paths.site_dir.exists()
+
+
+def test_unknown_key_figure_is_refused(tmp_path):
+    root = tmp_path / "projekt"
+    edition = make_edition(root)
+    params = root / "params" / "2024.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("  - kinderarmut\n", "  - gluecksquote\n"),
+                      encoding="utf-8")  # fmt: skip
+    with pytest.raises(PublishError, match="gluecksquote"):
+        build_site_nbconvert(open_edition("2024", project_dir=root))
+
+
+def test_unknown_engine_is_refused(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    with pytest.raises(PublishError, match="Unknown publishing engine 'pdf'"):
+        publish(edition, engine="pdf")
+    assert not edition.paths.site_dir.exists()
+
+
+def test_publish_with_nbconvert_engine_returns_the_start_page(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    index = publish(edition, engine="nbconvert")
+    assert index == edition.paths.site_dir / "index.html" and index.is_file()

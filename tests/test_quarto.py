@@ -1,0 +1,251 @@
+"""The optional Quarto engine, tested with a stand-in ``quarto`` executable (and with the real one
+when it is installed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from publish_helpers import (
+    CODE_TEXT,
+    PARAMETER_TEXT,
+    STDERR_TEXT,
+    chapter_one,
+    error_output,
+    make_edition,
+    site_files,
+    write_notebook,
+)
+
+from sozialplanung.errors import PublishError, QuartoError
+from sozialplanung.indicators import INDICATORS
+from sozialplanung.pages import render_accessibility, render_method
+from sozialplanung.publish import build_site_nbconvert, publish
+from sozialplanung.quarto import find_quarto, render_with_quarto, write_project
+
+NOTICE = "Synthetische Beispieldaten – keine amtliche Statistik."
+STAND_IN_PAGE = "<p>von der Quarto-Attrappe gerendert</p>"
+STAND_IN = """#!{python}
+import json, os, sys, time
+from pathlib import Path
+
+Path(__file__).with_name("aufruf.json").write_text(json.dumps({{
+    "argv": sys.argv, "cwd": os.getcwd(), "files": sorted(os.listdir(sys.argv[2])),
+}}), encoding="utf-8")
+mode = {mode!r}
+if mode == "fail":
+    for number in range(1, 31):
+        print(f"Zeile {{number}}", file=sys.stderr)
+    sys.exit(3)
+if mode == "sleep":
+    time.sleep(30)
+if mode == "success":
+    site = Path(sys.argv[2]) / "_site"
+    site.mkdir()
+    (site / "index.html").write_text({page!r}, encoding="utf-8")
+"""
+
+
+def stand_in(folder: Path, mode: str = "success") -> Path:
+    """An executable called ``quarto`` in ``folder`` that records how it was called."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "quarto"
+    path.write_text(STAND_IN.format(python=sys.executable, mode=mode, page=STAND_IN_PAGE), encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def recorded_call(executable: Path) -> dict | None:
+    record = executable.with_name("aufruf.json")
+    return json.loads(record.read_text(encoding="utf-8")) if record.is_file() else None
+
+
+@pytest.fixture
+def edition(tmp_path):
+    return make_edition(tmp_path / "projekt")
+
+
+@pytest.fixture
+def no_quarto_on_path(tmp_path, monkeypatch):
+    empty = tmp_path / "leer"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def test_find_quarto_explicit_path_wins_over_path(tmp_path, monkeypatch):
+    on_path = stand_in(tmp_path / "bin")
+    explicit = stand_in(tmp_path / "anderswo")
+    monkeypatch.setenv("PATH", str(on_path.parent))
+    assert find_quarto() == str(on_path)
+    assert find_quarto(str(explicit)) == str(explicit)
+    assert find_quarto(str(tmp_path / "fehlt" / "quarto")) is None
+
+
+def test_find_quarto_without_quarto(no_quarto_on_path):
+    assert find_quarto() is None
+
+
+def test_auto_engine_uses_quarto_when_found(edition, tmp_path, monkeypatch):
+    executable = stand_in(tmp_path / "bin")
+    monkeypatch.setenv("PATH", str(executable.parent))
+    index = publish(edition, engine="auto")
+    assert recorded_call(executable) is not None
+    assert index.read_text(encoding="utf-8") == STAND_IN_PAGE
+
+
+def test_auto_engine_falls_back_to_nbconvert(edition, no_quarto_on_path):
+    index = publish(edition, engine="auto")
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("nav", attrs={"aria-label": "Hauptnavigation"}) is not None
+    assert not edition.paths.quarto_dir.exists()
+
+
+def test_wrapper_runs_quarto_render_in_the_project_and_installs_the_site(edition, tmp_path):
+    executable = stand_in(tmp_path / "bin")
+    index = render_with_quarto(edition, str(executable), timeout=60)
+    call = recorded_call(executable)
+    project = edition.paths.quarto_dir
+    assert call["argv"] == [str(executable), "render", str(project), "--to", "html"]
+    assert Path(call["cwd"]).resolve() == project.resolve()
+    assert "_quarto.yml" in call["files"] and "01_bevoelkerung.ipynb" in call["files"]
+    assert index == edition.paths.site_dir / "index.html"
+    assert index.read_text(encoding="utf-8") == STAND_IN_PAGE
+    assert not (project / "_site").exists()
+
+
+def test_quarto_project_is_german_and_does_not_execute(edition):
+    project = edition.paths.quarto_dir
+    write_project(edition, project)
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["project"]["type"] == "website"
+    assert config["lang"] == "de"
+    assert config["execute"]["enabled"] is False
+    html = config["format"]["html"]
+    assert html["echo"] is False and html["code-fold"] is False and html["code-tools"] is False
+    assert html["theme"] == "none" and html["html-math-method"] == "plain"
+    navbar = config["website"]["navbar"]["left"]
+    assert [item["href"] for item in navbar] == [
+        "index.qmd", "01_bevoelkerung.ipynb", "02_existenzsicherung.ipynb", "methodik.qmd", "barrierefreiheit.qmd",
+    ]  # fmt: skip
+    assert [item["text"] for item in navbar][1] == "1 Bevölkerung"
+    for item in navbar:
+        assert (project / item["href"]).is_file()
+    for name, content in site_files(project).items():
+        assert b"http://" not in content and b"https://" not in content, name
+
+
+def test_quarto_pages_share_the_nbconvert_content(edition):
+    project = edition.paths.quarto_dir
+    write_project(edition, project)
+    method = (project / "methodik.qmd").read_text(encoding="utf-8")
+    assert method.startswith("---\ntitle: Methodik und Definitionen\n")
+    assert str(render_method(edition)) in method
+    assert all(indicator.name in method for indicator in INDICATORS)
+    assert str(render_accessibility(edition)) in (project / "barrierefreiheit.qmd").read_text(encoding="utf-8")
+    assert "Stichtag 31.12.2024" in (project / "index.qmd").read_text(encoding="utf-8")
+    assert NOTICE in (project / "_hinweis.html").read_text(encoding="utf-8")
+    assert "Erzeugt mit: Quarto" in (project / "_herkunft.html").read_text(encoding="utf-8")
+
+
+def test_quarto_notebooks_are_cleaned(edition):
+    project = edition.paths.quarto_dir
+    write_project(edition, project)
+    notebook = nbformat.read(project / "01_bevoelkerung.ipynb", as_version=4)
+    front = notebook.cells[0]
+    assert front.cell_type == "raw" and yaml.safe_load(front.source.strip("-\n"))["title"] == "1 Bevölkerung"
+    raw = (project / "01_bevoelkerung.ipynb").read_text(encoding="utf-8")
+    for forbidden in (STDERR_TEXT, PARAMETER_TEXT, CODE_TEXT, '"stream"', "parameters"):
+        assert forbidden not in raw, forbidden
+
+
+def test_quarto_project_is_the_same_in_every_build(tmp_path):
+    projects = []
+    for name in ("eins", "zwei"):
+        edition = make_edition(tmp_path / name)
+        write_project(edition, edition.paths.quarto_dir)
+        projects.append(site_files(edition.paths.quarto_dir))
+    assert projects[0] == projects[1]
+
+
+def test_nonzero_exit_reports_code_and_stderr_tail_and_keeps_the_site(edition, tmp_path):
+    site = build_site_nbconvert(edition).parent
+    before = site_files(site)
+    executable = stand_in(tmp_path / "bin", mode="fail")
+    with pytest.raises(QuartoError) as caught:
+        publish(edition, engine="quarto", quarto_executable=str(executable))
+    message = str(caught.value)
+    lines = message.splitlines()
+    assert "exit code 3" in message
+    assert f"{executable} render {edition.paths.quarto_dir} --to html" in message
+    assert "Zeile 30" in lines and "Zeile 11" in lines and "Zeile 10" not in lines  # the last 20 lines
+    assert "--engine nbconvert" in message
+    assert site_files(site) == before
+
+
+def test_timeout_stops_quarto(edition, tmp_path):
+    executable = stand_in(tmp_path / "bin", mode="sleep")
+    started = time.monotonic()
+    with pytest.raises(QuartoError, match=r"timed out after 0\.5 s"):
+        render_with_quarto(edition, str(executable), timeout=0.5)
+    assert time.monotonic() - started < 15
+    assert not edition.paths.site_dir.exists()
+
+
+def test_success_without_output_is_an_error(edition, tmp_path):
+    executable = stand_in(tmp_path / "bin", mode="nothing")
+    with pytest.raises(QuartoError, match="wrote no _site/index.html"):
+        render_with_quarto(edition, str(executable), timeout=60)
+
+
+def test_missing_quarto_says_how_to_get_it(edition, tmp_path, no_quarto_on_path):
+    with pytest.raises(QuartoError) as caught:
+        publish(edition, engine="quarto")
+    message = str(caught.value)
+    assert "Quarto was not found on PATH" in message
+    assert "quarto.org" in message and "--engine nbconvert" in message
+    missing = str(tmp_path / "fehlt" / "quarto")
+    for engine in ("quarto", "auto"):  # an explicitly named Quarto is never silently replaced
+        with pytest.raises(QuartoError, match=f"Quarto was not found at {missing}"):
+            publish(edition, engine=engine, quarto_executable=missing)
+    assert not edition.paths.site_dir.exists()
+
+
+def test_executable_that_cannot_start_is_a_quarto_error(edition, tmp_path):
+    broken = tmp_path / "bin" / "quarto"
+    broken.parent.mkdir()
+    broken.write_text("#!/nonexistent/interpreter\n", encoding="utf-8")
+    broken.chmod(0o755)
+    with pytest.raises(QuartoError, match="could not be started"):
+        render_with_quarto(edition, str(broken), timeout=60)
+
+
+def test_error_output_stops_before_quarto_runs(edition, tmp_path):
+    executable = stand_in(tmp_path / "bin")
+    notebook = chapter_one()
+    notebook.cells.append(error_output())
+    write_notebook(edition, "01_bevoelkerung", notebook)
+    with pytest.raises(PublishError, match="01_bevoelkerung"):
+        publish(edition, engine="quarto", quarto_executable=str(executable))
+    assert recorded_call(executable) is None
+
+
+def test_real_quarto_renders_the_edition(edition):
+    if shutil.which("quarto") is None:
+        pytest.skip("Quarto is not installed on this machine (optional engine)")
+    index = publish(edition, engine="quarto", timeout=600)
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == "de"
+    assert NOTICE in soup.get_text()
+    chapter = (index.parent / "01_bevoelkerung.html").read_text(encoding="utf-8")
+    assert "Bevölkerung" in chapter
+    for forbidden in (STDERR_TEXT, PARAMETER_TEXT, CODE_TEXT, "Traceback"):
+        assert forbidden not in chapter
+    method = (index.parent / "methodik.html").read_text(encoding="utf-8")
+    assert all(indicator.name in method for indicator in INDICATORS)
