@@ -41,7 +41,7 @@ CITY_VALUES = (
 
 
 def params_yaml(synthetic: bool = True, threshold: int = 3) -> str:
-    chapters = "".join(f"  - id: {cid}\n    title: {title}\n" for cid, title in CHAPTERS)
+    chapters = "".join(f"  {cid}:\n    title: {title}\n" for cid, title in CHAPTERS)
     figures = "".join(f"  - {figure}\n" for figure in KEY_FIGURES)
     return (
         'edition: "2024"\n'

@@ -34,7 +34,7 @@ def test_every_chapter_has_a_notebook_a_stage_and_a_page(repo, dvc_yaml):
     config = open_edition(latest_edition(repo), repo).config
     chapter_stage = dvc_yaml["stages"]["chapter"]
     assert chapter_stage["foreach"] == "${chapters}"
-    assert "${item.id}" in chapter_stage["do"]["cmd"]
+    assert "--chapter ${key}" in chapter_stage["do"]["cmd"]
     publish_deps = dvc_yaml["stages"]["publish"]["deps"]
     notebooks = sorted(p.stem for p in (repo / "notebooks").glob("*.ipynb"))
     assert notebooks == [c.id for c in config.chapters]

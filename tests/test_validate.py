@@ -513,7 +513,7 @@ def edition(project):
     params = {
         "edition": "test2024", "title": "Test", "year": 2024, "reference_date": "2024-12-31",
         "first_year": 2023, "data": {"raw_dir": "data/raw/test", "synthetic": False},
-        "sample": {"seed": 1, "first_year": 2023, "last_year": 2024}, "chapters": [],
+        "sample": {"seed": 1, "first_year": 2023, "last_year": 2024}, "chapters": {},
     }  # fmt: skip
     (project / "params" / "test2024.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     return open_edition("test2024", project)

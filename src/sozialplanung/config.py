@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 from .paths import EditionPaths, ProjectPaths
@@ -57,6 +57,14 @@ class EditionConfig(_Frozen):
     confidentiality: ConfidentialityConfig = ConfidentialityConfig()
     chapters: tuple[ChapterConfig, ...]
     key_figures: tuple[str, ...] = ()
+
+    @field_validator("chapters", mode="before")
+    @classmethod
+    def _chapters_by_id(cls, value: object) -> object:
+        """In YAML, chapters are a mapping id -> settings (so DVC names stages by id)."""
+        if isinstance(value, dict):
+            return [{"id": key, **(settings or {})} for key, settings in value.items()]
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "EditionConfig":
