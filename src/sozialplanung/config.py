@@ -41,6 +41,47 @@ class ConfidentialityConfig(_Frozen):
     threshold: int = Field(3, ge=1, description="Smallest number of cases a published value may rest on")
 
 
+class IndexConfig(_Frozen):
+    """The Sozialindex (district social-status index), modelled on Berlin's MSS and Hamburg's
+    Sozialmonitoring: z-standardised status indicators, weighted and summed, classed by standard
+    deviations of the score; the dynamics index classes the change over ``dynamics_years``."""
+
+    status_indicators: tuple[str, ...] = (
+        "sgb2_quote", "kinderarmut", "arbeitslosendichte", "grundsicherung_alter", "alleinerziehende",
+    )  # fmt: skip
+    weights: dict[str, float] = Field(default_factory=dict, description="Indicator id -> weight (default 1)")
+    min_population: int = Field(300, ge=0, description="Districts with fewer residents are left out")
+    status_limits: tuple[float, float, float] = Field(
+        (-1.0, 1.0, 1.5), description="Score limits (in standard deviations) between hoch|mittel|niedrig|sehr niedrig"
+    )
+    dynamics_years: int = Field(2, ge=1)
+    dynamics_limits: tuple[float, float] = Field(
+        (-1.0, 1.0), description="Limits (in standard deviations) between positiv|stabil|negativ"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "IndexConfig":
+        if list(self.status_limits) != sorted(self.status_limits) or list(self.dynamics_limits) != sorted(self.dynamics_limits):
+            raise ValueError("class limits must be ascending")
+        unknown = set(self.weights) - set(self.status_indicators)
+        if unknown:
+            raise ValueError(f"weights for indicators not in status_indicators: {', '.join(sorted(unknown))}")
+        return self
+
+    def weight(self, indicator_id: str) -> float:
+        return self.weights.get(indicator_id, 1.0)
+
+
+class MapsConfig(_Frozen):
+    boundaries: str | None = Field(
+        None, description="GeoJSON of the district boundaries (relative to the project); None: schematic tile map"
+    )
+
+
+class ProfilesConfig(_Frozen):
+    notebook: str = Field("stadtteilprofil", description="Notebook executed once per statistical district")
+
+
 class ChapterConfig(_Frozen):
     id: str = Field(pattern=r"^\d\d_[a-z0-9_]+$")
     title: str
@@ -57,6 +98,9 @@ class EditionConfig(_Frozen):
     confidentiality: ConfidentialityConfig = ConfidentialityConfig()
     chapters: tuple[ChapterConfig, ...]
     key_figures: tuple[str, ...] = ()
+    index: IndexConfig = IndexConfig()
+    maps: MapsConfig = MapsConfig()
+    profiles: ProfilesConfig = ProfilesConfig()
 
     @field_validator("chapters", mode="before")
     @classmethod
