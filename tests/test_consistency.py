@@ -106,11 +106,26 @@ def test_constraints_pin_every_direct_dependency(repo):
     assert wanted <= pinned, wanted - pinned
 
 
+def _notebook_imports() -> list[str]:
+    """Package modules the chapter notebooks import (they run inside the chapter stage)."""
+    modules = set()
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.ImportFrom) and node.module == "sozialplanung":
+                    modules.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sozialplanung."):
+                    modules.add(node.module.split(".")[1])
+    return sorted(modules)
+
+
 STAGE_ENTRY_MODULES = {
     "sample": ["sample"],
     "validate": ["validate"],
     "indicators": ["indicators"],
-    "chapter": ["execute", "report"],
+    "chapter": ["execute", *_notebook_imports()],
     "publish": ["publish", "quarto"],
 }
 

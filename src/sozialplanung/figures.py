@@ -198,8 +198,8 @@ def grouped_bars(
     axes.set_title(title, loc="left")
     axes.grid(axis="x", visible=False)
     _german_axis(axes, "y", 0)
-    if len(series_names) > 1:
-        axes.legend(loc="upper right", fontsize=8, frameon=False)
+    if len(series_names) > 1:  # above the plot, where it never covers a bar
+        axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(series_names), fontsize=8, frameon=False)
     largest = data.loc[data["wert"].idxmax()]
     alt = (f"Säulendiagramm: {title}. Größter Wert: {largest['reihe']}, {largest['kategorie']} mit "
            f"{format_number(largest['wert'], decimals)}.")

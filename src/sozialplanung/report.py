@@ -126,14 +126,42 @@ class ChapterContext:
         ordered = shown.sort_values(["angezeigt", "stadtbezirk"])
         return ordered.iloc[-1]["stadtbezirk"], ordered.iloc[0]["stadtbezirk"]
 
+    def extreme_value_text(self, indicator_id: str, highest: bool = True, year: int | None = None) -> str:
+        """The highest (or lowest) published district value of an indicator: ``"25,7"``."""
+        frame = self.by_district(indicator_id, year).dropna(subset=["angezeigt"])
+        row = frame.loc[frame["angezeigt"].idxmax() if highest else frame["angezeigt"].idxmin()]
+        return self.rule.rate(row["wert"], row["zaehler"], row["nenner"])
+
     def one_in_text(self, indicator_id: str, year: int | None = None) -> str:
         """``"7"`` for a rate of 14 per 100: "every 7th" as a whole number."""
         row = self._city_row(indicator_id, year or self.year)
         return format_count(round(100 / row["wert"])) if row["wert"] > 0 else SYMBOL_NOT_APPLICABLE
 
-    def marburgpass_children_text(self, year: int | None = None) -> str:
-        passes = self.tables["marburgpass"]
-        return self.rule.count(int(passes.loc[passes["jahr"] == (year or self.year), "darunter_kinder"].sum()))
+    def city_totals(self, table: str, column: str, **where: str) -> pd.Series:
+        """City-wide sum of ``column`` per report year, optionally for one code (``rechtskreis="SGB II"``)."""
+        frame = self.tables[table]
+        for code_column, code in where.items():
+            frame = frame[frame[code_column] == code]
+        totals = frame.groupby("jahr")[column].sum().astype("int64")
+        return totals[totals.index.isin(self.config.years)]
+
+    def count_text(self, table: str, column: str, year: int | None = None, **where: str) -> str:
+        """A city-wide count for the text, formatted and checked: ``"1.131"``."""
+        return self.rule.count(int(self.city_totals(table, column, **where).get(year or self.year, 0)))
+
+    def share_text(self, table: str, part: str, whole: str, year: int | None = None) -> str:
+        """City-wide share of one column in another of the same table, per 100: ``"23,2"``."""
+        year = year or self.year
+        numerator = int(self.city_totals(table, part).get(year, 0))
+        denominator = int(self.city_totals(table, whole).get(year, 0))
+        value = numerator / denominator * 100 if denominator else float("nan")
+        return self.rule.rate(value, numerator, denominator)
+
+    def count_change_text(self, table: str, column: str, since: int, **where: str) -> str:
+        """Relative change of a city-wide count in percent: ``"+4,2"``."""
+        totals = self.city_totals(table, column, **where)
+        then = totals.get(since, 0)
+        return format_change((totals[self.year] - then) / then * 100 if then else float("nan"))
 
     # --- frames ---------------------------------------------------------------------------
 
@@ -256,6 +284,14 @@ class ChapterContext:
             columns.append(Column(f"{definition.name} ({definition.unit})", f"{indicator_id}:wert", "rate",
                                   numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner"))
         return report_table(rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source)
+
+    def count_table(self, columns: dict[str, pd.Series], caption: str, notes: tuple[str, ...] = ()) -> ReportTable:
+        """City-wide counts per report year, one column per named series (indexed by jahr)."""
+        frame = pd.DataFrame({"jahr": [str(year) for year in self.config.years]})
+        for name, series in columns.items():
+            frame[name] = [series.get(year, 0) for year in self.config.years]
+        table_columns = [Column("Jahr", "jahr"), *(Column(name, name, "count") for name in columns)]
+        return report_table(frame, table_columns, caption=caption, rule=self.rule, source=self.source, notes=notes)
 
     def trend_table(self, indicator_ids: list[str], caption: str) -> ReportTable:
         """The city's value of each indicator in each year of the report."""
