@@ -37,7 +37,7 @@ def test_every_chapter_has_a_notebook_a_stage_and_a_page(repo, dvc_yaml):
     assert "--chapter ${key}" in chapter_stage["do"]["cmd"]
     publish_deps = dvc_yaml["stages"]["publish"]["deps"]
     notebooks = sorted(p.stem for p in (repo / "notebooks").glob("*.ipynb"))
-    assert notebooks == [c.id for c in config.chapters]
+    assert notebooks == sorted([c.id for c in config.chapters] + [config.profiles.notebook])
     for chapter in config.chapters:
         assert f"outputs/${{edition}}/notebooks/{chapter.id}.ipynb" in publish_deps
 
@@ -53,10 +53,10 @@ def test_stage_dependencies_exist(repo, dvc_yaml):
 def test_notebooks_are_clean_thin_and_run_with_defaults(repo, notebook):
     path = repo / "notebooks" / notebook
     parameters = papermill.inspect_notebook(str(path))
-    assert {name: p["default"] for name, p in parameters.items()} == {
-        "edition": f'"{latest_edition(repo)}"',
-        "project_dir": '".."',
-    }
+    expected = {"edition": f'"{latest_edition(repo)}"', "project_dir": '".."'}
+    if path.stem == open_edition(latest_edition(repo), repo).config.profiles.notebook:
+        expected["kennziffer"] = "211"  # the Altstadt: any district runs, the defaults must run too
+    assert {name: p["default"] for name, p in parameters.items()} == expected
     parsed = nbformat.read(path, as_version=4)
     nbformat.validate(parsed)
     tagged = [c for c in parsed.cells if "parameters" in c.metadata.get("tags", [])]
@@ -106,10 +106,14 @@ def test_constraints_pin_every_direct_dependency(repo):
     assert wanted <= pinned, wanted - pinned
 
 
-def _notebook_imports() -> list[str]:
-    """Package modules the chapter notebooks import (they run inside the chapter stage)."""
+PROFILE_NOTEBOOK = REPO / "notebooks" / "stadtteilprofil.ipynb"
+
+
+def _notebook_imports(profiles: bool = False) -> list[str]:
+    """Package modules the chapter notebooks (or the profile notebook) import: the stage runs them."""
     modules = set()
-    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+    notebooks = sorted(p for p in (REPO / "notebooks").glob("*.ipynb") if (p == PROFILE_NOTEBOOK) == profiles)
+    for path in notebooks:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type != "code":
                 continue
@@ -126,6 +130,7 @@ STAGE_ENTRY_MODULES = {
     "validate": ["validate"],
     "indicators": ["indicators"],
     "chapter": ["execute", *_notebook_imports()],
+    "profiles": ["execute", *_notebook_imports(profiles=True)],
     "publish": ["publish", "quarto"],
 }
 

@@ -103,6 +103,14 @@ class EditionPaths:
         return self.executed_dir / f"{chapter_id}.ipynb"
 
     @property
+    def profiles_dir(self) -> Path:
+        """Executed district profiles, one notebook per statistical district."""
+        return self.output_dir / "profile"
+
+    def executed_profile(self, kennziffer: int) -> Path:
+        return self.profiles_dir / f"{kennziffer}.ipynb"
+
+    @property
     def failed_dir(self) -> Path:
         """Where a chapter that failed to execute is kept for inspection."""
         return self.output_dir / "failed"

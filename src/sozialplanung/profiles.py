@@ -1,0 +1,153 @@
+"""District profiles (Stadtteilprofile): one page per statistical district, against the city.
+
+The profile notebook is executed once per district with its ``kennziffer``; everything it shows
+comes from here and passes the edition's confidentiality rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from . import indicators as ind
+from .ages import population
+from .figures import FigureOutput, line_over_years, population_pyramid
+from .format import format_count
+from .report import ChapterContext, open_chapter
+from .schemas import AGE_GROUPS
+from .tables import Column, ReportTable, report_table
+
+PROFILE_INDICATORS = (
+    "sgb2_quote", "kinderarmut", "elb_quote", "grundsicherung_alter", "arbeitslosendichte",
+    "alleinerziehende", "wohngeldquote", "marburgpass_quote", "sozialwohnungsquote",
+    "auslaenderanteil", "jugendquotient", "altenquotient",
+)  # fmt: skip
+SEX_SIDES = {"m": "Männer", "w": "Frauen"}
+STATUS_ADJECTIVE = {"hoch": "hohen", "mittel": "mittleren", "niedrig": "niedrigen", "sehr niedrig": "sehr niedrigen"}
+"""Status classes as the adjective in "einen … sozialen Status"."""
+
+
+@dataclass(frozen=True)
+class DistrictProfile:
+    """One statistical district as its profile page shows it."""
+
+    chapter: ChapterContext
+    kennziffer: int
+
+    @cached_property
+    def district(self) -> pd.Series:
+        districts = self.chapter.districts.set_index("kennziffer")
+        if self.kennziffer not in districts.index:
+            raise KeyError(f"kennziffer {self.kennziffer} is not a statistical district of Marburg")
+        return districts.loc[self.kennziffer]
+
+    @property
+    def name(self) -> str:
+        return str(self.district["stadtbezirk"])
+
+    @property
+    def title(self) -> str:
+        return f"Stadtteilprofil {self.name}"
+
+    def residents(self) -> pd.Series:
+        """Residents of the district per report year."""
+        counts = population(self.chapter.tables["bevoelkerung"], "gesamt")
+        counts = counts.xs(self.kennziffer, level="kennziffer")
+        return counts[counts.index.isin(self.chapter.config.years)]
+
+    def intro_text(self) -> str:
+        chapter, residents = self.chapter, self.residents()
+        city = population(chapter.tables["bevoelkerung"], "gesamt", by=("jahr",))[chapter.year]
+        now, then = int(residents[chapter.year]), int(residents[chapter.first_year])
+        return (
+            f"Der Stadtbezirk **{self.name}** (Kennziffer {self.kennziffer}) gehört zum Stadtbereich "
+            f"{self.district['stadtbereich']} ({self.district['teil']}). Am {chapter.stichtag} lebten hier "
+            f"{chapter.rule.count(now)} Menschen ({chapter.first_year}: {chapter.rule.count(then)}), "
+            f"{chapter.rule.rate(now / city * 100, now, city)} % der Einwohnerinnen und Einwohner Marburgs."
+        )
+
+    def _rows(self, indicator_id: str) -> pd.DataFrame:
+        frame = self.chapter.indicators
+        return frame[(frame["indikator"] == indicator_id) & (frame["jahr"] == self.chapter.year)]
+
+    def key_table(self) -> ReportTable:
+        """Each key indicator for the district and the city, with the district's rank."""
+        rule = self.chapter.rule
+        records = []
+        for indicator_id in PROFILE_INDICATORS:
+            rows = self._rows(indicator_id)
+            district = rows[rows["kennziffer"] == self.kennziffer].iloc[0]
+            city = rows[rows["kennziffer"] == ind.CITY].iloc[0]
+            shown = self.chapter.by_district(indicator_id).dropna(subset=["angezeigt"])
+            own = rule.rate(district["wert"], district["zaehler"], district["nenner"])
+            # A hidden value keeps its rank hidden too: the rank would narrow the value down.
+            rank = shown["angezeigt"].rank(ascending=False, method="min")
+            position = rank[shown["kennziffer"] == self.kennziffer]
+            records.append({
+                "indikator": f"{ind.indicator(indicator_id).name} ({ind.indicator(indicator_id).unit})",
+                "bezirk": own,
+                "stadt": rule.rate(city["wert"], city["zaehler"], city["nenner"]),
+                "rang": f"{format_count(int(position.iloc[0]))} von {format_count(len(shown))}" if len(position) else ".",
+            })
+        columns = [Column("Kennzahl", "indikator"), Column(self.name, "bezirk"), Column("Marburg gesamt", "stadt"),
+                   Column("Rang (1 = höchster Wert)", "rang")]
+        return report_table(pd.DataFrame(records), columns, rule=rule, source=self.chapter.source,
+                            caption=f"Kennzahlen {self.name} und Gesamtstadt {self.chapter.year}")
+
+    def index_text(self) -> str:
+        """The district's place in the Sozialindex, or why it is left out."""
+        result = self.chapter.sozialindex
+        excluded = result.excluded.set_index("kennziffer")["reason"]
+        if self.kennziffer in excluded.index:
+            return (f"**Sozialindex:** {self.name} ist nicht in den Sozialindex {result.year} einbezogen: "
+                    f"{excluded[self.kennziffer]}. Für so kleine Stadtbezirke sind Quoten zu stark vom Zufall geprägt.")
+        row = result.values.set_index("kennziffer").loc[self.kennziffer]
+        text = (f"**Sozialindex:** Im Sozialindex {result.year} hat {self.name} einen **{STATUS_ADJECTIVE[row['status_class']]}** "
+                f"sozialen Status (Rang {format_count(int(row['rank']))} von {format_count(len(result.values))}; "
+                "Rang 1 = größte soziale Benachteiligung).")
+        if isinstance(row["dynamics_class"], str):
+            text += (f" Die Entwicklung seit {result.earlier_year} ist **{row['dynamics_class']}**.")
+        return text + " Die Methode beschreibt das Kapitel Sozialräumliche Analyse."
+
+    def trend_figure(self, indicator_id: str) -> FigureOutput:
+        """The indicator over the years, district against city."""
+        chapter, definition = self.chapter, ind.indicator(indicator_id)
+        frame = chapter.indicators[chapter.indicators["indikator"] == indicator_id]
+        parts = []
+        for code, label in ((self.kennziffer, self.name), (ind.CITY, "Marburg gesamt")):
+            rows = frame[frame["kennziffer"] == code].sort_values("jahr")
+            values = [chapter.rule.rate_or_none(v, n, d) for v, n, d in zip(rows["wert"], rows["zaehler"], rows["nenner"])]
+            parts.append(pd.DataFrame({"jahr": rows["jahr"].to_numpy(), "reihe": label, "wert": values}))
+        return line_over_years(
+            pd.concat(parts, ignore_index=True), title=f"{definition.name}: {self.name} und Gesamtstadt",
+            axis_label=definition.unit,
+            caption=f"{definition.name} im Stadtbezirk {self.name} und in der Gesamtstadt "
+            f"{chapter.first_year}–{chapter.year}. Quelle: {chapter.source}.",
+        )
+
+    def pyramid(self) -> FigureOutput:
+        """Residents by age band and sex at the reference date."""
+        chapter = self.chapter
+        people = chapter.tables["bevoelkerung"]
+        here = people[(people["kennziffer"] == self.kennziffer) & (people["jahr"] == chapter.year)]
+        counts = here.groupby(["altersgruppe", "geschlecht"])["anzahl"].sum()
+        rows = [
+            {"altersgruppe": group, "reihe": SEX_SIDES[sex], "wert": chapter.rule.count_or_none(int(counts.get((group, sex), 0)))}
+            for group in AGE_GROUPS for sex in ("m", "w")
+        ]
+        return population_pyramid(
+            pd.DataFrame(rows), title=f"Bevölkerung {self.name} am {chapter.stichtag}",
+            caption=f"Einwohnerinnen und Einwohner im Stadtbezirk {self.name} nach Alter und Geschlecht am "
+            f"{chapter.stichtag}; nicht ausgewiesene Werte sind mit „.“ markiert. Quelle: {chapter.source}.",
+        )
+
+    def residents_table(self) -> ReportTable:
+        return self.chapter.count_table({f"Einwohner {self.name}": self.residents()},
+                                        caption=f"Einwohnerinnen und Einwohner {self.name} {self.chapter.first_year}–{self.chapter.year}")
+
+
+def open_profile(edition: str, kennziffer: int, project_dir: str = "..") -> DistrictProfile:
+    """Entry point of the profile notebook."""
+    return DistrictProfile(open_chapter(edition, project_dir), int(kennziffer))
