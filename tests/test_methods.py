@@ -9,7 +9,8 @@ from sozialplanung import indicators as ind
 from sozialplanung.ages import AgeRange, population
 from sozialplanung.config import open_edition
 from sozialplanung.load import read_districts
-from sozialplanung.methods import GLOSSARY, confidentiality_text, glossary_text, index_method_text, indicator_table
+from sozialplanung.methods import GLOSSARY, confidentiality_text, glossary_text, index_method, indicator_table
+from sozialplanung.tables import ReportTable
 from sozialplanung.report import ChapterContext
 from sozialplanung.sample import build_tables
 
@@ -70,7 +71,12 @@ def test_confidentiality_text_uses_the_editions_threshold(chapter):
 
 
 def test_index_method_names_configured_indicators_and_limits(chapter):
-    text = index_method_text(chapter)
+    parts = index_method(chapter)
+    tables = [p for p in parts if isinstance(p, ReportTable)]
+    assert [t.caption for t in tables] == [
+        "Statusindikatoren des Sozialindex und ihre Gewichte", "Klassen des sozialen Status", "Klassen der Dynamik",
+    ]
+    text = " ".join(p.data if not isinstance(p, ReportTable) else p.to_html() for p in parts)
     for indicator_id in chapter.config.index.status_indicators:
         assert ind.indicator(indicator_id).name in text
     assert "1,5" in text and "300" in text

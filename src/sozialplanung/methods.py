@@ -4,12 +4,13 @@ so the page can never disagree with the numbers."""
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import Markdown
 
 from . import indicators as ind
 from .confidentiality import LEGEND, SYMBOL_CONFIDENTIAL
 from .report import ChapterContext
 from .schemas import TABLES
-from .sozialindex import method_text
+from .sozialindex import MethodTable, method_parts
 from .tables import Column, ReportTable, report_table
 
 LEVELS = {"stadtbezirk": "Stadtbezirke und Gesamtstadt", "stadt": "Gesamtstadt"}
@@ -89,8 +90,17 @@ def data_sources_text(chapter: ChapterContext) -> str:
     )
 
 
-def index_method_text(chapter: ChapterContext) -> str:
-    return method_text(chapter.config.index)
+def index_method(chapter: ChapterContext) -> list[Markdown | ReportTable]:
+    """The Sozialindex method as displayable parts: paragraphs and captioned tables."""
+    parts: list[Markdown | ReportTable] = []
+    for part in method_parts(chapter.config.index):
+        if isinstance(part, MethodTable):
+            frame = pd.DataFrame(list(part.rows), columns=list(part.headers))
+            columns = [Column(header, header) for header in part.headers]
+            parts.append(report_table(frame, columns, rule=chapter.rule, caption=part.caption))
+        else:
+            parts.append(Markdown(part))
+    return parts
 
 
 def glossary_text() -> str:

@@ -19,6 +19,7 @@ from .config import Edition, open_edition
 from .figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
 from .format import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
 from .load import read_districts, read_indicators, read_tables
+from .sozialindex import SozialindexResult, compute_sozialindex
 from .tables import Column, ReportTable, report_table
 
 CITY_NAME = "Marburg gesamt"
@@ -79,6 +80,10 @@ class ChapterContext:
     def indicators(self) -> pd.DataFrame:
         frame = read_indicators(self.edition.paths.indicators_file)
         return frame[frame["jahr"].between(self.first_year, self.year)]
+
+    @cached_property
+    def sozialindex(self) -> SozialindexResult:
+        return compute_sozialindex(self.indicators, self.config.index, self.year)
 
     @cached_property
     def districts(self) -> pd.DataFrame:

@@ -1,0 +1,315 @@
+"""Downloads: payloads from executed notebooks, links under the tables, CSV and XLSX files."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from IPython.core.formatters import DisplayFormatter
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from publish_helpers import make_edition
+
+from sozialplanung.confidentiality import Confidentiality
+from sozialplanung.downloads import (
+    CONTENTS_SHEET,
+    chapter_workbook,
+    download_footer,
+    link_downloads,
+    link_notebook_downloads,
+    published_number,
+    sheet_names,
+    table_csv,
+    tables_in_notebook,
+    write_chapter_downloads,
+)
+from sozialplanung.errors import PublishError
+from sozialplanung.tables import Column, report_table
+
+STICHTAG = date(2024, 12, 31)
+FOOTER = ["Sozialbericht 2024, Stichtag 31.12.2024", "Synthetische Beispieldaten – keine amtliche Statistik."]
+CHAPTER = "02_existenzsicherung"
+
+
+def sgb2_table(caption: str = "SGB II nach Stadtbezirken 2024", **options):
+    frame = pd.DataFrame(
+        {
+            "stadtbezirk": ["Südviertel", "Lahnberge", "Ronhausen", "Marburg gesamt"],
+            "lb": [4120, 2, 0, 5012],
+            "ew": [48000, 110, 250, 66000],
+            "quote": [4120 / 48000 * 100, 2 / 110 * 100, 0.0, 5012 / 66000 * 100],
+            "diff": [-0.44, 0.01, 1.26, float("nan")],
+        }
+    )
+    columns = [
+        Column("Stadtbezirk", "stadtbezirk"),
+        Column("Leistungsberechtigte", "lb", "count"),
+        Column("SGB-II-Quote (je 100 Einwohner)", "quote", "rate", numerator="lb", denominator="ew"),
+        Column("Veränderung (Prozentpunkte)", "diff", "change"),
+    ]
+    return report_table(frame, columns, caption=caption, rule=Confidentiality(3), source="Test; Stadt", **options)
+
+
+def aktionsplan_table():
+    frame = pd.DataFrame({"feld": ["Wohnen; Bauen", "=Arbeit"], "n": [12, 0]})
+    columns = [Column("Handlungsfeld", "feld"), Column("Maßnahmen", "n", "number")]
+    return report_table(frame, columns, caption="Maßnahmen nach Handlungsfeld 2024", rule=Confidentiality(3))
+
+
+def shown(table) -> nbformat.NotebookNode:
+    """A notebook output as Jupyter stores ``display(table)``."""
+    data, _metadata = DisplayFormatter().format(table)
+    return new_output("display_data", data=data)
+
+
+def executed_notebook(*cells) -> nbformat.NotebookNode:
+    """Written and read back, so the payloads are nbformat's nodes, as the publisher reads them."""
+    return nbformat.reads(nbformat.writes(new_notebook(cells=list(cells))), as_version=4)
+
+
+# --- collecting ------------------------------------------------------------------------------
+
+
+def test_tables_are_collected_in_page_order_without_hidden_cells_or_repeats():
+    parameters = new_code_cell("x", metadata={"tags": ["parameters"]}, outputs=[shown(sgb2_table("Nur Parameter"))])
+    notebook = executed_notebook(
+        new_markdown_cell("# Kapitel"),
+        parameters,
+        new_code_cell("a", outputs=[new_output("stream", name="stdout", text="log"), shown(aktionsplan_table())]),
+        new_code_cell("b", outputs=[shown(sgb2_table())]),
+        new_code_cell("c", outputs=[shown(aktionsplan_table())]),  # the same table again: one download
+    )
+    nbformat.validate(notebook)
+    tables = tables_in_notebook(notebook)
+    assert [t["table_id"] for t in tables] == ["massnahmen-nach-handlungsfeld-2024", "sgb-ii-nach-stadtbezirken-2024"]
+    assert tables[1] == sgb2_table().payload()
+    assert type(tables[1]) is dict and type(tables[1]["rows"][0]) is list
+
+
+def test_two_different_tables_with_one_id_are_refused():
+    other = sgb2_table(table_id="massnahmen-nach-handlungsfeld-2024")
+    notebook = executed_notebook(new_code_cell("a", outputs=[shown(aktionsplan_table()), shown(other)]))
+    with pytest.raises(PublishError, match="massnahmen-nach-handlungsfeld-2024.*another caption"):
+        tables_in_notebook(notebook)
+
+
+def test_a_broken_payload_is_refused():
+    output = shown(sgb2_table())
+    del output.data["application/vnd.sozialplanung.table+json"]["rows"]
+    with pytest.raises(PublishError, match="cell 1 lacks rows"):
+        tables_in_notebook(executed_notebook(new_code_cell("a", outputs=[output])))
+
+
+# --- links under the tables ------------------------------------------------------------------
+
+
+def test_link_downloads_puts_exact_links_under_each_table():
+    fragment = f"<h2>SGB II</h2>{sgb2_table().to_html()}<p>Text</p>{aktionsplan_table().to_html()}"
+    soup = BeautifulSoup(link_downloads(fragment, CHAPTER), "html.parser")
+    lines = soup.find_all("p", class_="downloads")
+    assert len(lines) == 2
+    first = lines[0]
+    assert first.parent["data-table-id"] == "sgb-ii-nach-stadtbezirken-2024"
+    assert first.find_previous_sibling("table") is not None  # under the table, inside its frame
+    assert " ".join(first.get_text().split()) == "Tabelle herunterladen: CSV · Excel (alle Tabellen des Kapitels)"
+    csv_link, xlsx_link = first.find_all("a")
+    assert csv_link["href"] == "downloads/02_existenzsicherung/sgb-ii-nach-stadtbezirken-2024.csv"
+    assert csv_link["aria-label"] == "Tabelle „SGB II nach Stadtbezirken 2024“ als CSV herunterladen"
+    assert (csv_link["data-download"], csv_link["type"]) == ("csv", "text/csv")
+    assert xlsx_link["href"] == "downloads/02_existenzsicherung.xlsx"
+    assert xlsx_link["aria-label"] == "Excel (alle Tabellen des Kapitels) herunterladen"
+    assert xlsx_link["data-download"] == "xlsx" and xlsx_link.has_attr("download")
+    assert lines[1].a["href"] == "downloads/02_existenzsicherung/massnahmen-nach-handlungsfeld-2024.csv"
+
+
+def test_link_downloads_is_idempotent_and_leaves_other_html_alone():
+    once = link_downloads(sgb2_table().to_html(), CHAPTER)
+    assert link_downloads(once, CHAPTER) == once
+    plain = '<table class="tabelle"><caption>Von Hand</caption><tr><td>1</td></tr></table>'
+    assert link_downloads(plain, CHAPTER) == plain
+
+
+def test_a_table_without_download_is_refused_rather_than_linked_dead():
+    with pytest.raises(PublishError, match="no download"):
+        link_downloads(sgb2_table().to_html(), CHAPTER, table_ids=["eine-andere-tabelle"])
+    with pytest.raises(PublishError, match="cannot name a download folder"):
+        link_downloads(sgb2_table().to_html(), "../etc")
+
+
+def test_link_notebook_downloads_links_the_html_outputs_for_quarto():
+    notebook = executed_notebook(new_code_cell("a", outputs=[shown(sgb2_table())]))
+    link_notebook_downloads(notebook, CHAPTER, table_ids=["sgb-ii-nach-stadtbezirken-2024"])
+    html = notebook.cells[0].outputs[0].data["text/html"]
+    assert 'href="downloads/02_existenzsicherung/sgb-ii-nach-stadtbezirken-2024.csv"' in html
+    nbformat.validate(notebook)
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def test_csv_is_german_excel_friendly_and_shows_only_published_cells():
+    data = table_csv(sgb2_table().payload(), FOOTER)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    assert data.decode("utf-8-sig") == (
+        "Stadtbezirk;Leistungsberechtigte;SGB-II-Quote (je 100 Einwohner);Veränderung (Prozentpunkte)\r\n"
+        "Südviertel;4.120;8,6;-0,4\r\n"
+        "Lahnberge;.;.;0,0\r\n"
+        "Ronhausen;–;–;+1,3\r\n"
+        "Marburg gesamt;5.012;7,6;x\r\n"
+        "\r\n"
+        "Tabelle: SGB II nach Stadtbezirken 2024\r\n"
+        ". = Zahlenwert geheim zu halten (beruht auf weniger als 3 Fällen)\r\n"
+        "– = nichts vorhanden (genau null)\r\n"
+        "x = Aussage nicht sinnvoll (keine Bezugsgröße)\r\n"
+        '"Quelle: Test; Stadt"\r\n'
+        "Sozialbericht 2024, Stichtag 31.12.2024\r\n"
+        "Synthetische Beispieldaten – keine amtliche Statistik.\r\n"
+    )
+
+
+def test_csv_reads_back_as_a_table_up_to_the_empty_line():
+    data = table_csv(aktionsplan_table().payload(), FOOTER)
+    block = data.decode("utf-8-sig").split("\r\n\r\n")[0]
+    frame = pd.read_csv(io.StringIO(block), sep=";", thousands=".", decimal=",", dtype={"Maßnahmen": "str"})
+    assert list(frame.columns) == ["Handlungsfeld", "Maßnahmen"]
+    assert frame["Handlungsfeld"].tolist() == ["Wohnen; Bauen", "=Arbeit"]
+    assert frame["Maßnahmen"].tolist() == ["12", "0"]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "number"),
+    [("1.234", "count", 1234), ("8,6", "rate", 8.6), ("1.234,50", "rate", 1234.5), ("\u22120,4", "change", -0.4),
+     ("+1,3", "change", 1.3), ("±0,0", "change", 0.0), ("0", "number", 0), (".", "count", None),
+     ("\u2013", "rate", None), ("x", "rate", None), ("2024", "text", None), ("k. A.", "count", None)],
+)  # fmt: skip
+def test_published_number(value, kind, number):
+    assert published_number(value, kind) == number
+    assert type(published_number(value, kind)) is type(number)
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+
+def workbook_of(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_workbook_has_a_contents_sheet_and_one_sheet_per_table():
+    tables = [sgb2_table().payload(), aktionsplan_table().payload()]
+    book = workbook_of(chapter_workbook("2 Existenzsicherung und Armut", tables, FOOTER, STICHTAG))
+    assert book.sheetnames == [CONTENTS_SHEET, "1 SGB II nach Stadtbezirken", "2 Maßnahmen nach Handlungsfeld"]
+    contents = book[CONTENTS_SHEET]
+    assert contents["A1"].value == "2 Existenzsicherung und Armut" and contents["A1"].font.b
+    assert [(contents.cell(r, 1).value, contents.cell(r, 2).value) for r in (4, 5)] == [
+        ("1 SGB II nach Stadtbezirken", "SGB II nach Stadtbezirken 2024"),
+        ("2 Maßnahmen nach Handlungsfeld", "Maßnahmen nach Handlungsfeld 2024"),
+    ]
+    assert contents["A4"].hyperlink.location == "'1 SGB II nach Stadtbezirken'!A1"
+    assert [contents.cell(r, 1).value for r in (7, 8)] == FOOTER
+    assert book.properties.created == book.properties.modified == datetime(2024, 12, 31)
+    assert book.properties.title == "2 Existenzsicherung und Armut"
+
+
+def test_table_sheet_holds_caption_header_numbers_symbols_and_notes():
+    book = workbook_of(chapter_workbook("Kapitel", [sgb2_table().payload()], FOOTER, STICHTAG))
+    sheet = book["1 SGB II nach Stadtbezirken"]
+    assert sheet["A1"].value == "SGB II nach Stadtbezirken 2024" and sheet["A1"].font.b
+    assert sheet["A2"].value is None
+    header = [cell for cell in sheet[3] if cell.value is not None]
+    assert [c.value for c in header] == ["Stadtbezirk", "Leistungsberechtigte", "SGB-II-Quote (je 100 Einwohner)",
+                                         "Veränderung (Prozentpunkte)"]  # fmt: skip
+    assert all(c.font.b for c in header)
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=7)]
+    assert rows == [
+        ["Südviertel", 4120, 8.6, -0.4],
+        ["Lahnberge", ".", ".", 0],
+        ["Ronhausen", "\u2013", "\u2013", 1.3],
+        ["Marburg gesamt", 5012, 7.6, "x"],
+    ]
+    assert sheet["B4"].data_type == "n" and sheet["B4"].number_format == "#,##0"
+    assert sheet["C4"].number_format == "#,##0.0"
+    assert sheet["D4"].number_format == '"+"#,##0.0;"\u2212"#,##0.0;"±"0.0'
+    assert sheet["B5"].data_type == "s" and sheet["B5"].alignment.horizontal == "right"
+    below = [sheet.cell(r, 1).value for r in range(9, 15)]
+    assert below == [
+        ". = Zahlenwert geheim zu halten (beruht auf weniger als 3 Fällen)",
+        "\u2013 = nichts vorhanden (genau null)",
+        "x = Aussage nicht sinnvoll (keine Bezugsgröße)",
+        "Quelle: Test; Stadt",
+        *FOOTER,
+    ]
+    assert sheet.freeze_panes == "B4"
+    assert sheet.column_dimensions["A"].width >= len("Marburg gesamt")
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    book = workbook_of(chapter_workbook("Kapitel", [aktionsplan_table().payload()], [], STICHTAG))
+    cell = book["1 Maßnahmen nach Handlungsfeld"]["A5"]
+    assert cell.value == "=Arbeit" and cell.data_type == "s"
+
+
+def test_sheet_names_are_unique_short_and_allowed():
+    captions = ["Einwohner: [alt/neu] *?\\ nach Stadtbezirken 2024"] * 3 + ["Ä" * 40, "Kurz"]
+    names = sheet_names(captions)
+    assert len({n.casefold() for n in names} | {CONTENTS_SHEET.casefold()}) == len(names) + 1
+    for name in names:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\") and name == name.strip()
+    assert names[0] == "1 Einwohner alt neu nach"  # cut at a word
+    assert names[4] == "5 Kurz"
+    book = workbook_of(chapter_workbook("Kapitel", [
+        sgb2_table(caption, table_id=f"t-{i}").payload() for i, caption in enumerate(captions)
+    ], [], STICHTAG))  # fmt: skip
+    assert book.sheetnames == [CONTENTS_SHEET, *names]
+
+
+# --- writing the files ---------------------------------------------------------------------------
+
+
+def write(folder: Path) -> list[Path]:
+    tables = [sgb2_table().payload(), aktionsplan_table().payload()]
+    return write_chapter_downloads(folder, CHAPTER, "2 Existenzsicherung", tables, FOOTER, reference_date=STICHTAG)
+
+
+def test_files_go_to_the_paths_the_links_name(tmp_path):
+    written = write(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "downloads/02_existenzsicherung/sgb-ii-nach-stadtbezirken-2024.csv",
+        "downloads/02_existenzsicherung/massnahmen-nach-handlungsfeld-2024.csv",
+        "downloads/02_existenzsicherung.xlsx",
+    ]
+    page = BeautifulSoup(link_downloads(sgb2_table().to_html(), CHAPTER), "html.parser")
+    assert all((tmp_path / a["href"]).is_file() for a in page.find_all("a"))
+
+
+def test_two_writes_are_byte_identical(tmp_path):
+    first = write(tmp_path / "eins")
+    time.sleep(1.1)  # a timestamp with seconds would now differ
+    second = write(tmp_path / "zwei")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    with zipfile.ZipFile(first[-1]) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert "2024-12-31T00:00:00Z" in archive.read("docProps/core.xml").decode()
+
+
+def test_a_chapter_without_tables_gets_no_files(tmp_path):
+    assert write_chapter_downloads(tmp_path, CHAPTER, "Kapitel", [], FOOTER, reference_date=STICHTAG) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_footer_names_the_edition_and_synthetic_data(tmp_path):
+    config = make_edition(tmp_path / "projekt").config
+    assert download_footer(config) == [
+        "Sozialbericht der Universitätsstadt Marburg 2024, Stichtag 31.12.2024",
+        "Synthetische Beispieldaten – keine amtliche Statistik. Alle Zahlen dieser Ausgabe sind künstlich erzeugt.",
+    ]
+    real = make_edition(tmp_path / "echt", synthetic=False)
+    assert download_footer(real.config) == [
+        "Sozialbericht der Universitätsstadt Marburg 2024, Stichtag 31.12.2024",
+    ]
