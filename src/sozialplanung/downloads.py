@@ -48,7 +48,7 @@ DOWNLOADS_DIR = "downloads"
 HIDDEN_CELL_TAGS = frozenset({"parameters", "injected-parameters"})
 """Cells the publisher leaves out (as :func:`sozialplanung.publish.prepare_chapter` does)."""
 PAYLOAD_KEYS = ("table_id", "caption", "headers", "kinds", "decimals", "rows", "notes", "source")
-NUMERIC_KINDS = frozenset({"count", "number", "rate", "change"})
+NUMERIC_KINDS = frozenset({"count", "number", "rate", "change", "formatted"})
 SYMBOLS = frozenset({".", "\u2013", "x"})
 CONTENTS_SHEET = "Inhalt"
 SHEET_NAME_MAX = 31

@@ -23,10 +23,10 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     if _missing(value):
         return SYMBOL_NOT_APPLICABLE
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(_round_half_up(value, decimals), format=pattern, locale=LOCALE)
+    return format_decimal(round_half_up(value, decimals), format=pattern, locale=LOCALE)
 
 
-def _round_half_up(value: float | int, decimals: int) -> Decimal:
+def round_half_up(value: float | int, decimals: int) -> Decimal:
     """Commercial rounding as official statistics use it (2,25 → 2,3), never ``-0``."""
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded.is_zero() else rounded
@@ -47,7 +47,7 @@ def format_change(value: float | None, decimals: int = 1) -> str:
     if _missing(value):
         return SYMBOL_NOT_APPLICABLE
     text = format_number(abs(value), decimals)
-    if _round_half_up(value, decimals).is_zero():
+    if round_half_up(value, decimals).is_zero():
         return "±" + text
     return ("+" if value > 0 else "\u2212") + text
 

@@ -47,6 +47,10 @@ class ProjectPaths:
     def districts_file(self) -> Path:
         return self.reference_dir / "marburg_stadtbezirke.csv"
 
+    def project_file(self, relative: str) -> Path:
+        """A file named in the parameters, relative to the project root (e.g. a boundary GeoJSON)."""
+        return self.root / relative
+
     def params_file(self, edition: str) -> Path:
         return self.params_dir / f"{edition}.yaml"
 

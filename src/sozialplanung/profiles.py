@@ -15,6 +15,7 @@ from . import indicators as ind
 from .ages import population
 from .figures import FigureOutput, line_over_years, population_pyramid
 from .format import format_count
+from .maps import tile_map
 from .report import ChapterContext, open_chapter
 from .schemas import AGE_GROUPS
 from .tables import Column, ReportTable, report_table
@@ -110,6 +111,20 @@ class DistrictProfile:
         if isinstance(row["dynamics_class"], str):
             text += (f" Die Entwicklung seit {result.earlier_year} ist **{row['dynamics_class']}**.")
         return text + " Die Methode beschreibt das Kapitel Sozialräumliche Analyse."
+
+    def location_map(self) -> FigureOutput:
+        """Where the district lies: the city's districts with this one marked."""
+        chapter = self.chapter
+        here, others = self.name, "übrige Stadtbezirke"
+        values = pd.DataFrame({
+            "kennziffer": chapter.districts["kennziffer"],
+            "klasse": [here if k == self.kennziffer else others for k in chapter.districts["kennziffer"]],
+        })
+        return tile_map(
+            values, chapter.districts, kind="class", classes=(others, here), title=f"Lage von {self.name}",
+            legend_title="Stadtbezirk", boundaries=chapter.boundaries,
+            caption=f"Lage des Stadtbezirks {self.name} in der Universitätsstadt Marburg.",
+        )
 
     def trend_figure(self, indicator_id: str) -> FigureOutput:
         """The indicator over the years, district against city."""

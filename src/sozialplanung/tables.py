@@ -24,9 +24,10 @@ import pandas as pd
 from .confidentiality import Confidentiality
 from .format import format_change, format_count
 
-ColumnKind = Literal["text", "count", "rate", "change", "number"]
+ColumnKind = Literal["text", "count", "rate", "change", "number", "formatted"]
 """``count``: people or households (confidentiality applies); ``number``: a count of things, e.g.
-measures of the Aktionsplan, published as it is."""
+measures of the Aktionsplan, published as it is; ``formatted``: numbers the caller has already
+formatted and checked (e.g. z-values), shown as numbers."""
 
 TABLE_MIMETYPE = "application/vnd.sozialplanung.table+json"
 """Output type under which a shown table leaves its published content in the executed notebook."""
@@ -156,7 +157,7 @@ def _format_column(frame: pd.DataFrame, column: Column, rule: Confidentiality) -
         return values.map(format_count)
     if column.kind == "change":
         return values.map(lambda v: format_change(v, column.decimals))
-    return values.astype(str)
+    return values.astype(str)  # text, and numbers already formatted by the caller
 
 
 def report_table(
@@ -183,6 +184,6 @@ def report_table(
         source=source,
         data=formatted,
         kinds=tuple(c.kind for c in columns),
-        decimals=tuple(c.decimals if c.kind in ("rate", "change") else 0 for c in columns),
+        decimals=tuple(c.decimals if c.kind in ("rate", "change", "formatted") else 0 for c in columns),
         table_id=table_id,
     )
