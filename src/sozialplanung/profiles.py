@@ -82,14 +82,14 @@ class DistrictProfile:
             district = rows[rows["kennziffer"] == self.kennziffer].iloc[0]
             city = rows[rows["kennziffer"] == ind.CITY].iloc[0]
             shown = self.chapter.by_district(indicator_id).dropna(subset=["angezeigt"])
-            own = rule.rate(district["wert"], district["zaehler"], district["nenner"])
+            own = self.chapter.published_rate(district)
             # A hidden value keeps its rank hidden too: the rank would narrow the value down.
             rank = shown["angezeigt"].rank(ascending=False, method="min")
             position = rank[shown["kennziffer"] == self.kennziffer]
             records.append({
                 "indikator": f"{ind.indicator(indicator_id).name} ({ind.indicator(indicator_id).unit})",
                 "bezirk": own,
-                "stadt": rule.rate(city["wert"], city["zaehler"], city["nenner"]),
+                "stadt": self.chapter.published_rate(city),
                 "rang": f"{format_count(int(position.iloc[0]))} von {format_count(len(shown))}" if len(position) else ".",
             })
         columns = [Column("Kennzahl", "indikator"), Column(self.name, "bezirk"), Column("Marburg gesamt", "stadt"),
@@ -133,7 +133,7 @@ class DistrictProfile:
         parts = []
         for code, label in ((self.kennziffer, self.name), (ind.CITY, "Marburg gesamt")):
             rows = frame[frame["kennziffer"] == code].sort_values("jahr")
-            values = [chapter.rule.rate_or_none(v, n, d) for v, n, d in zip(rows["wert"], rows["zaehler"], rows["nenner"])]
+            values = [chapter.plotted_rate(row) for _, row in rows.iterrows()]
             parts.append(pd.DataFrame({"jahr": rows["jahr"].to_numpy(), "reihe": label, "wert": values}))
         return line_over_years(
             pd.concat(parts, ignore_index=True), title=f"{definition.name}: {self.name} und Gesamtstadt",

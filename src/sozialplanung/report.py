@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import indicators as ind
 from .ages import AgeRange, population
-from .confidentiality import SYMBOL_CONFIDENTIAL, Confidentiality
+from .confidentiality import CITY_NAME, SYMBOL_CONFIDENTIAL, Confidentiality, protect_indicators
 from .config import Edition, open_edition
 from .figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
 from .format import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date, format_number
@@ -23,7 +23,7 @@ from .maps import tile_map
 from .sozialindex import DYNAMICS_CLASSES, STATUS_CLASSES, SozialindexResult, compute_sozialindex
 from .tables import Column, ReportTable, report_table
 
-CITY_NAME = "Marburg gesamt"
+STATUS_PARTS = ("zaehler", "nenner", "wert", "zaehler_status", "nenner_status", "wert_status")
 BROAD_AGE_GROUPS = {
     "unter 6": AgeRange(0, 6),
     "6–14": AgeRange(6, 15),
@@ -79,8 +79,10 @@ class ChapterContext:
 
     @cached_property
     def indicators(self) -> pd.DataFrame:
+        """The indicator file with confidentiality statuses (``zaehler_status`` … ``wert_status``)."""
         frame = read_indicators(self.edition.paths.indicators_file)
-        return frame[frame["jahr"].between(self.first_year, self.year)]
+        frame = frame[frame["jahr"].between(self.first_year, self.year)].reset_index(drop=True)
+        return protect_indicators(frame, self.config.confidentiality.threshold)
 
     @cached_property
     def sozialindex(self) -> SozialindexResult:
@@ -104,15 +106,24 @@ class ChapterContext:
 
     def rate_text(self, indicator_id: str, year: int | None = None) -> str:
         """The city's rate, formatted and checked: ``"6,5"``."""
-        row = self._city_row(indicator_id, year or self.year)
-        return self.rule.rate(row["wert"], row["zaehler"], row["nenner"])
+        return self.published_rate(self._city_row(indicator_id, year or self.year))
 
     def numerator_text(self, indicator_id: str, year: int | None = None) -> str:
         """The city's numerator count, formatted and checked: ``"5.012"``."""
-        return self.rule.count(self._city_row(indicator_id, year or self.year)["zaehler"])
+        row = self._city_row(indicator_id, year or self.year)
+        return self.rule.count_cell(row["zaehler"], row["zaehler_status"])
 
     def denominator_text(self, indicator_id: str, year: int | None = None) -> str:
-        return self.rule.count(self._city_row(indicator_id, year or self.year)["nenner"])
+        row = self._city_row(indicator_id, year or self.year)
+        return self.rule.count_cell(row["nenner"], row["nenner_status"])
+
+    def published_rate(self, row: pd.Series) -> str:
+        """An indicator row's rate as published (its confidentiality status applied)."""
+        return self.rule.rate_cell(row["wert"], row["zaehler"], row["nenner"], row["wert_status"])
+
+    def plotted_rate(self, row: pd.Series) -> float | None:
+        """An indicator row's rate for a figure, or None where it must not be shown."""
+        return self.rule.rate_cell_or_none(row["wert"], row["zaehler"], row["nenner"], row["wert_status"])
 
     def rate_change_text(self, indicator_id: str, since: int, year: int | None = None) -> str:
         """Change of the city's rate in percentage points: ``"+0,3"``."""
@@ -136,7 +147,7 @@ class ChapterContext:
         """The highest (or lowest) published district value of an indicator: ``"25,7"``."""
         frame = self.by_district(indicator_id, year).dropna(subset=["angezeigt"])
         row = frame.loc[frame["angezeigt"].idxmax() if highest else frame["angezeigt"].idxmin()]
-        return self.rule.rate(row["wert"], row["zaehler"], row["nenner"])
+        return self.published_rate(row)
 
     def one_in_text(self, indicator_id: str, year: int | None = None) -> str:
         """``"7"`` for a rate of 14 per 100: "every 7th" as a whole number."""
@@ -180,7 +191,7 @@ class ChapterContext:
             & (self.indicators["kennziffer"] != ind.CITY)
         ]
         frame = frame.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer", how="left")
-        shown = [self.rule.rate_or_none(v, n, d) for v, n, d in zip(frame["wert"], frame["zaehler"], frame["nenner"])]
+        shown = [self.plotted_rate(row) for _, row in frame.iterrows()]
         return frame.assign(angezeigt=pd.Series(shown, index=frame.index, dtype="float64"))
 
     # --- figures --------------------------------------------------------------------------
@@ -197,7 +208,7 @@ class ChapterContext:
             axis_label=definition.unit,
             caption=f"{definition.name} nach Stadtbezirken am {format_date(self.config.reference_date.replace(year=year))}. "
             f"Quelle: {self.source}.",
-            city_value=self.rule.rate_or_none(city["wert"], city["zaehler"], city["nenner"]),
+            city_value=self.plotted_rate(city),
         )
 
     @property
@@ -242,7 +253,7 @@ class ChapterContext:
         data = pd.DataFrame({
             "jahr": rows["jahr"],
             "reihe": rows["indikator"].map(names),
-            "wert": [self.rule.rate_or_none(v, n, d) for v, n, d in zip(rows["wert"], rows["zaehler"], rows["nenner"])],
+            "wert": [self.plotted_rate(row) for _, row in rows.iterrows()],
         })
         data["reihe"] = pd.Categorical(data["reihe"], [names[i] for i in indicator_ids])
         data = data.sort_values(["reihe", "jahr"]).assign(reihe=lambda d: d["reihe"].astype(str))
@@ -313,15 +324,18 @@ class ChapterContext:
         columns = [Column("Stadtbezirk", "stadtbezirk")]
         for indicator_id in indicator_ids:
             values = self.indicators[(self.indicators["indikator"] == indicator_id) & (self.indicators["jahr"] == year)]
-            values = values.set_index("kennziffer")[["zaehler", "nenner", "wert"]].add_prefix(f"{indicator_id}:")
+            values = values.set_index("kennziffer")[list(STATUS_PARTS)].add_prefix(f"{indicator_id}:")
             rows = rows.join(values, on="kennziffer")
             definition = ind.indicator(indicator_id)
             if indicator_id in bases:
-                columns.append(Column(bases[indicator_id], f"{indicator_id}:nenner", "count"))
+                columns.append(Column(bases[indicator_id], f"{indicator_id}:nenner", "count",
+                                      status=f"{indicator_id}:nenner_status"))
             if indicator_id in counts:
-                columns.append(Column(counts[indicator_id], f"{indicator_id}:zaehler", "count"))
+                columns.append(Column(counts[indicator_id], f"{indicator_id}:zaehler", "count",
+                                      status=f"{indicator_id}:zaehler_status"))
             columns.append(Column(f"{definition.name} ({definition.unit})", f"{indicator_id}:wert", "rate",
-                                  numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner"))
+                                  numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner",
+                                  status=f"{indicator_id}:wert_status"))
         return report_table(rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source)
 
     def count_table(self, columns: dict[str, pd.Series], caption: str, notes: tuple[str, ...] = ()) -> ReportTable:
@@ -339,11 +353,12 @@ class ChapterContext:
         columns = [Column("Jahr", "jahr_text")]
         wide["jahr_text"] = wide["jahr"].astype(str)
         for indicator_id in indicator_ids:
-            values = city[city["indikator"] == indicator_id].set_index("jahr")[["zaehler", "nenner", "wert"]]
+            values = city[city["indikator"] == indicator_id].set_index("jahr")[list(STATUS_PARTS)]
             wide = wide.join(values.add_prefix(f"{indicator_id}:"), on="jahr")
             definition = ind.indicator(indicator_id)
             columns.append(Column(f"{definition.name} ({definition.unit})", f"{indicator_id}:wert", "rate",
-                                  numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner"))
+                                  numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner",
+                                  status=f"{indicator_id}:wert_status"))
         return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source)
 
     def index_table(self) -> ReportTable:
@@ -361,7 +376,7 @@ class ChapterContext:
             hidden_any = False
             for indicator_id in ids:
                 source = self.by_district(indicator_id).set_index("kennziffer").loc[row["kennziffer"]]
-                shown = self.rule.rate(source["wert"], source["zaehler"], source["nenner"])
+                shown = self.published_rate(source)
                 hidden = shown == SYMBOL_CONFIDENTIAL
                 hidden_any |= hidden
                 record[indicator_id] = shown

@@ -66,6 +66,8 @@ class Column:
     numerator: str | None = None
     denominator: str | None = None
     decimals: int = 1
+    status: str | None = None
+    """Column of confidentiality statuses (from ``protect_indicators``/``suppress``); hidden when set."""
 
 
 @dataclass(frozen=True)
@@ -147,12 +149,13 @@ class ReportTable:
 
 def _format_column(frame: pd.DataFrame, column: Column, rule: Confidentiality) -> pd.Series:
     values = frame[column.source]
+    statuses = frame[column.status] if column.status else None
     if column.kind == "count":
-        return rule.counts_column(values)
+        return rule.counts_column(values, statuses)
     if column.kind == "rate":
         if column.numerator is None or column.denominator is None:
             raise ValueError(f"rate column {column.header!r} needs numerator and denominator columns")
-        return rule.rates_column(values, frame[column.numerator], frame[column.denominator], column.decimals)
+        return rule.rates_column(values, frame[column.numerator], frame[column.denominator], column.decimals, statuses)
     if column.kind == "number":
         return values.map(format_count)
     if column.kind == "change":

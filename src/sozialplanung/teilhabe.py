@@ -12,6 +12,7 @@ import pandas as pd
 from .ages import AgeRange, band_limits, population
 from .figures import FigureOutput, grouped_bars
 from .format import format_count, format_date
+from .confidentiality import suppress
 from .report import ChapterContext
 from .schemas import ACTION_FIELDS, DISABILITY_AGE_GROUPS, MEASURE_STATUSES, SEXES
 from .tables import Column, ReportTable, report_table
@@ -82,33 +83,50 @@ def status_changes(aktionsplan: pd.DataFrame, year: int, previous: int) -> pd.Da
 # --- published tables and figures -------------------------------------------------------------
 
 
-def disability_table(chapter: ChapterContext) -> ReportTable:
+def protected_disability(chapter: ChapterContext) -> pd.DataFrame:
+    """Counts and residents by age band (rows) and sex plus ``Insgesamt`` (columns), each with the
+    status of the two-way suppression (bands × sexes with both totals, since the city total is
+    published elsewhere); a rate is hidden when its count or its residents are."""
     rates = disability_rates(chapter.tables["schwerbehinderte"], chapter.tables["bevoelkerung"], chapter.year)
+    threshold = chapter.config.confidentiality.threshold
     wide = pd.DataFrame({"altersgruppe": [band_label(b) for b in DISABILITY_AGE_GROUPS]})
+    for part in ("anzahl", "einwohner"):
+        cells = rates.pivot(index="altersgruppe", columns="geschlecht", values=part).reindex(
+            index=list(DISABILITY_AGE_GROUPS), columns=list(SEXES))
+        result = suppress(cells, threshold, row_total=True, column_total=True)
+        table, status = result.table.iloc[:-1], result.status.iloc[:-1]  # the all-ages row is not shown
+        for sex, label in (*SEX_LABELS.items(), (table.columns[-1], TOTAL)):
+            wide[f"{label}:{part}"] = table[sex].to_numpy()
+            wide[f"{label}:{part}_status"] = status[sex].to_numpy()
+    for label in (*SEX_LABELS.values(), TOTAL):
+        count, residents = wide[f"{label}:anzahl"], wide[f"{label}:einwohner"]
+        wide[f"{label}:quote"] = (count / residents.where(residents > 0) * 100).astype("float64")
+        hidden = (wide[f"{label}:anzahl_status"] != "") | (wide[f"{label}:einwohner_status"] != "")
+        wide[f"{label}:quote_status"] = hidden.map({True: "sekundaer", False: ""})
+    return wide
+
+
+def disability_table(chapter: ChapterContext) -> ReportTable:
+    wide = protected_disability(chapter)
     columns = [Column("Alter (Jahre)", "altersgruppe")]
-    for sex in (*SEXES, None):
-        part = rates if sex is None else rates[rates["geschlecht"] == sex]
-        grouped = part.groupby("altersgruppe", sort=False)[["anzahl", "einwohner"]].sum().reindex(DISABILITY_AGE_GROUPS)
-        label = TOTAL if sex is None else SEX_LABELS[sex]
-        wide[f"{label}:anzahl"] = grouped["anzahl"].to_numpy()
-        wide[f"{label}:einwohner"] = grouped["einwohner"].to_numpy()
-        wide[f"{label}:quote"] = (grouped["anzahl"] / grouped["einwohner"].where(grouped["einwohner"] > 0) * 100).to_numpy()
+    for label in (*SEX_LABELS.values(), TOTAL):
         columns += [
-            Column(f"{label}: Anzahl", f"{label}:anzahl", "count"),
-            Column(f"{label}: je 100 Einwohner", f"{label}:quote", "rate",
-                   numerator=f"{label}:anzahl", denominator=f"{label}:einwohner"),
+            Column(f"{label}: Anzahl", f"{label}:anzahl", "count", status=f"{label}:anzahl_status"),
+            Column(f"{label}: je 100 Einwohner", f"{label}:quote", "rate", numerator=f"{label}:anzahl",
+                   denominator=f"{label}:einwohner", status=f"{label}:quote_status"),
         ]
     return report_table(wide, columns, rule=chapter.rule, source=chapter.source,
                         caption=f"Schwerbehinderte Menschen (GdB ≥ 50) nach Alter und Geschlecht {chapter.year}")
 
 
 def disability_figure(chapter: ChapterContext) -> FigureOutput:
-    rates = disability_rates(chapter.tables["schwerbehinderte"], chapter.tables["bevoelkerung"], chapter.year)
-    data = pd.DataFrame({
-        "kategorie": rates["altersgruppe"].map(band_label),
-        "reihe": rates["geschlecht"].map(SEX_LABELS),
-        "wert": [chapter.rule.rate_or_none(q, n, d) for q, n, d in zip(rates["quote"], rates["anzahl"], rates["einwohner"])],
-    })
+    wide = protected_disability(chapter)
+    data = pd.DataFrame([
+        {"kategorie": band, "reihe": label,
+         "wert": chapter.rule.rate_cell_or_none(row[f"{label}:quote"], row[f"{label}:anzahl"],
+                                                row[f"{label}:einwohner"], row[f"{label}:quote_status"])}
+        for label in SEX_LABELS.values() for band, (_, row) in zip(wide["altersgruppe"], wide.iterrows())
+    ])
     return grouped_bars(
         data, title=f"Schwerbehinderte je 100 Einwohner nach Alter und Geschlecht {chapter.year}",
         axis_label="je 100 Einwohner gleichen Alters und Geschlechts", decimals=1,
