@@ -382,6 +382,14 @@ def test_run_indicators_reads_tables_and_writes_the_indicator_file(project):
     pd.testing.assert_frame_equal(load.read_indicators(edition.paths.indicators_file), expected)
     assert math.isnan(_row(result, "kinderarmut", 2024, 212).wert)  # written as empty, read back as NaN
 
+    audit = pd.read_csv(edition.paths.audit_file)
+    small = result[(result["zaehler"] > 0) & (result["zaehler"] < 3) & (result["kennziffer"] != ind.CITY)]
+    hidden = audit[(audit["part"] == "zaehler") & (audit["status"] == "primaer")]
+    assert set(zip(hidden["indikator"], hidden["jahr"], hidden["kennziffer"])) == set(
+        zip(small["indikator"], small["jahr"], small["kennziffer"])
+    )
+    assert not str(edition.paths.audit_file.relative_to(project)).startswith("outputs")  # never in the site
+
 
 def test_tables_without_rows_give_an_empty_frame_with_the_output_types():
     empty = {name: frame.iloc[0:0] for name, frame in make_tables().items()}

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import load
 from .ages import KEYS, POPULATION_GROUPS, population
+from .confidentiality import audit_frame, protect_indicators
 from .errors import DataError
 from .schemas import HOUSEHOLDS_WITH_CHILDREN, TABLES
 
@@ -254,9 +255,13 @@ def compute_indicators(tables: Tables) -> pd.DataFrame:
 
 
 def run_indicators(edition: Edition) -> pd.DataFrame:
-    """Compute the indicators of an edition from its validated tables and write them."""
+    """Compute the indicators of an edition from its validated tables and write them, together with
+    the internal audit of every cell the confidentiality rule hides (never published)."""
     frame = compute_indicators(load.read_tables(edition.paths.tables_dir))
     load.write_frame(frame, edition.paths.indicators_file)
+    protected = protect_indicators(frame, edition.config.confidentiality.threshold)
+    audit = audit_frame(protected, load.read_districts(edition.project.districts_file))
+    load.write_frame(audit, edition.paths.audit_file)
     return frame
 
 

@@ -96,6 +96,11 @@ class EditionPaths:
         return self.processed_dir / "indikatoren.csv"
 
     @property
+    def audit_file(self) -> Path:
+        """Internal list of every cell hidden for confidentiality, and why (never published)."""
+        return self.processed_dir / "geheimhaltung.csv"
+
+    @property
     def output_dir(self) -> Path:
         return self.project.root / "outputs" / self.edition
 
