@@ -16,7 +16,7 @@ from .ages import population
 from .figures import FigureOutput, line_over_years, population_pyramid
 from .format import format_count
 from .maps import tile_map
-from .report import ChapterContext, open_chapter
+from .report import ChapterContext, count_span, open_chapter
 from .schemas import AGE_GROUPS
 from .tables import Column, ReportTable, report_table
 
@@ -65,7 +65,7 @@ class DistrictProfile:
         return (
             f"Der Stadtbezirk **{self.name}** (Kennziffer {self.kennziffer}) gehört zum Stadtbereich "
             f"{self.district['stadtbereich']} ({self.district['teil']}). Am {chapter.stichtag} lebten hier "
-            f"{chapter.rule.count(now)} Menschen ({chapter.first_year}: {chapter.rule.count(then)}), "
+            f"{count_span(chapter.rule.count(now))} Menschen ({chapter.first_year}: {count_span(chapter.rule.count(then))}), "
             f"{chapter.rule.rate(now / city * 100, now, city)} % der Einwohnerinnen und Einwohner Marburgs."
         )
 

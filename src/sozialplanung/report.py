@@ -37,6 +37,11 @@ BROAD_AGE_GROUPS = {
 SYNTHETIC_SOURCE = "synthetische Beispieldaten (keine amtliche Statistik)"
 
 
+def count_span(text: str) -> str:
+    """A count in running text, marked so the publish gate checks it whatever word follows."""
+    return f'<span class="anzahl">{text}</span>'
+
+
 @dataclass(frozen=True)
 class ChapterContext:
     """One edition's data as a chapter sees it."""
@@ -111,11 +116,11 @@ class ChapterContext:
     def numerator_text(self, indicator_id: str, year: int | None = None) -> str:
         """The city's numerator count, formatted and checked: ``"5.012"``."""
         row = self._city_row(indicator_id, year or self.year)
-        return self.rule.count_cell(row["zaehler"], row["zaehler_status"])
+        return count_span(self.rule.count_cell(row["zaehler"], row["zaehler_status"]))
 
     def denominator_text(self, indicator_id: str, year: int | None = None) -> str:
         row = self._city_row(indicator_id, year or self.year)
-        return self.rule.count_cell(row["nenner"], row["nenner_status"])
+        return count_span(self.rule.count_cell(row["nenner"], row["nenner_status"]))
 
     def published_rate(self, row: pd.Series) -> str:
         """An indicator row's rate as published (its confidentiality status applied)."""
@@ -164,7 +169,7 @@ class ChapterContext:
 
     def count_text(self, table: str, column: str, year: int | None = None, **where: str) -> str:
         """A city-wide count for the text, formatted and checked: ``"1.131"``."""
-        return self.rule.count(int(self.city_totals(table, column, **where).get(year or self.year, 0)))
+        return count_span(self.rule.count(int(self.city_totals(table, column, **where).get(year or self.year, 0))))
 
     def share_text(self, table: str, part: str, whole: str, year: int | None = None) -> str:
         """City-wide share of one column in another of the same table, per 100: ``"23,2"``."""

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .confidentiality import Confidentiality
 from .format import format_change, format_count
+from .schemas import TABLES
 
 ColumnKind = Literal["text", "count", "rate", "change", "number", "formatted"]
 """``count``: people or households (confidentiality applies); ``number``: a count of things, e.g.
@@ -48,12 +49,19 @@ def table_slug(caption: str) -> str:
     decomposed = unicodedata.normalize("NFKD", caption.translate(_TRANSLITERATION))
     letters = "".join(char for char in decomposed if not unicodedata.combining(char))
     slug = "-".join(re.findall(r"[a-z0-9]+", letters.lower())) or "tabelle"
+    if slug in TABLES:  # "wohngeld.csv" would look like a raw data file in the site
+        slug = f"{slug}-tabelle"
     if len(slug) <= TABLE_ID_MAX_LENGTH:
         return slug
     digest = hashlib.sha1(caption.encode("utf-8")).hexdigest()[:6]
     head = slug[: TABLE_ID_MAX_LENGTH - len(digest) - 1]
     head = head.rsplit("-", 1)[0] if slug[len(head)] != "-" and "-" in head else head
     return f"{head.rstrip('-')}-{digest}"
+
+
+COLUMN_ART = {"text": "text", "count": "anzahl", "number": "sachzahl", "rate": "quote", "change": "veraenderung",
+              "formatted": "kennwert"}
+"""What a column holds, as the HTML says it (``data-art``): the publish gate checks ``anzahl`` columns."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ class ReportTable:
 
     def to_html(self) -> str:
         esc = html.escape
-        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.headers)
+        head = "".join(f'<th scope="col" data-art="{COLUMN_ART[k]}">{esc(h)}</th>' for h, k in zip(self.headers, self.kinds))
         body = []
         for row in self.rows:
             cells = [f'<th scope="row">{esc(row[0])}</th>']
