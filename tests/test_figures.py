@@ -46,3 +46,13 @@ def test_grouped_bars_alt_text_names_the_largest_bar():
                          "wert": [4100.0, 4300.0, 3900.0, 4400.0]})
     figure = grouped_bars(data, title="Altersgruppen", axis_label="Personen", caption="c")
     assert figure.alt == "Säulendiagramm: Altersgruppen. Größter Wert: 2024, 80+ mit 4.400."
+
+
+def test_pyramid_leaves_hidden_bars_out_and_says_which():
+    from sozialplanung.figures import population_pyramid
+
+    data = pd.DataFrame({"altersgruppe": ["0-2", "0-2", "80+", "80+"], "reihe": ["Männer", "Frauen"] * 2,
+                         "wert": [12.0, None, 40.0, 55.0]})
+    figure = population_pyramid(data, title="Lahnberge 2024", caption="c")
+    assert figure.alt == ("Bevölkerungspyramide: Lahnberge 2024. Männer links (52 ausgewiesen), Frauen rechts "
+                          "(55 ausgewiesen). Aus Gründen der Geheimhaltung nicht ausgewiesen: 1 Wert (Frauen 0-2).")

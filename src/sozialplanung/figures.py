@@ -204,3 +204,49 @@ def grouped_bars(
     alt = (f"Säulendiagramm: {title}. Größter Wert: {largest['reihe']}, {largest['kategorie']} mit "
            f"{format_number(largest['wert'], decimals)}.")
     return _render(figure, alt, caption)
+
+
+def population_pyramid(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    caption: str,
+    left: str = "Männer",
+    right: str = "Frauen",
+) -> FigureOutput:
+    """Age bands as rows, one sex to the left and one to the right, counts labelled on the bars.
+
+    ``data`` has columns ``altersgruppe`` (youngest first), ``reihe`` (``left``/``right``) and
+    ``wert`` (None/NaN where the count must not be shown: such bars are left out and said so).
+    """
+    groups = list(dict.fromkeys(data["altersgruppe"]))
+    figure, axes = _new_figure(7.5, 0.28 * len(groups) + 1.4)
+    hidden = []
+    for side, sign, colour, hatch in ((left, -1, PALETTE[0], ""), (right, 1, PALETTE[1], "//")):
+        values = data[data["reihe"] == side].set_index("altersgruppe").reindex(groups)["wert"]
+        axes.barh(range(len(groups)), sign * values.fillna(0.0), color=colour, hatch=hatch,
+                  edgecolor="white", height=0.8, label=side)
+        for position, (group, value) in enumerate(values.items()):
+            if pd.isna(value):
+                hidden.append(f"{side} {group}")
+                label, x = ".", 0.0  # the German symbol for a confidential value
+            else:
+                label, x = format_number(value, 0), sign * value
+            axes.annotate(label, (x, position), xytext=(sign * 3, 0), textcoords="offset points",
+                          ha="left" if sign > 0 else "right", va="center", fontsize=7, color="#1a1a1a")
+    axes.set_yticks(range(len(groups)), groups, fontsize=8)
+    axes.axvline(0, color="#333333", linewidth=0.8)
+    limit = max(float(data["wert"].max(skipna=True) or 0.0), 1.0) * 1.25
+    axes.set_xlim(-limit, limit)
+    axes.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: format_number(abs(v), 0)))
+    axes.set_xlabel("Personen")
+    axes.set_ylabel("Alter (Jahre)")
+    axes.set_title(title, loc="left", pad=16)
+    axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
+    totals = data.groupby("reihe")["wert"].sum()
+    alt = (f"Bevölkerungspyramide: {title}. {left} links ({format_number(totals.get(left, 0), 0)} ausgewiesen), "
+           f"{right} rechts ({format_number(totals.get(right, 0), 0)} ausgewiesen).")
+    if hidden:
+        noun = "Wert" if len(hidden) == 1 else "Werte"
+        alt += f" Aus Gründen der Geheimhaltung nicht ausgewiesen: {len(hidden)} {noun} ({', '.join(hidden)})."
+    return _render(figure, alt, caption)
