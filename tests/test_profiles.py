@@ -1,0 +1,68 @@
+"""District profiles, on the sample edition's processed data (no notebooks executed)."""
+
+import pytest
+from conftest import copy_project
+
+from sozialplanung.config import open_edition
+from sozialplanung.indicators import indicator, run_indicators
+from sozialplanung.pipeline import generate_sample_data
+from sozialplanung.profiles import PROFILE_INDICATORS, DistrictProfile
+from sozialplanung.report import ChapterContext
+from sozialplanung.validate import run_validation
+
+
+@pytest.fixture(scope="module")
+def chapter(tmp_path_factory):
+    edition = open_edition("2024", copy_project(tmp_path_factory.mktemp("profiles") / "project"))
+    generate_sample_data(edition)
+    run_validation(edition)
+    run_indicators(edition)
+    return ChapterContext(edition)
+
+
+def test_intro_counts_the_districts_residents(chapter):
+    people = chapter.tables["bevoelkerung"]
+    residents = int(people[(people["kennziffer"] == 243) & (people["jahr"] == 2024)]["anzahl"].sum())
+    text = DistrictProfile(chapter, 243).intro_text()
+    assert "**Oberer Richtsberg** (Kennziffer 243)" in text
+    assert f'<span class="anzahl">{residents:,}</span> Menschen'.replace(",", ".") in text
+
+
+def test_key_table_compares_with_the_city_and_hides_ranks_of_hidden_values(chapter):
+    table = DistrictProfile(chapter, 234).key_table()  # Lahnberge: ~120 residents, small counts
+    names = [f"{indicator(i).name} ({indicator(i).unit})" for i in PROFILE_INDICATORS]
+    assert [row[0] for row in table.rows] == names
+    rows = dict(zip(PROFILE_INDICATORS, table.rows))
+    hidden = [row for row in table.rows if row[1] == "."]
+    assert hidden, "Lahnberge must show suppressed values"
+    assert all(row[3] == "." for row in hidden)  # a rank would narrow a hidden value down
+    city = chapter.indicators
+    sgb2 = city[(city["indikator"] == "sgb2_quote") & (city["jahr"] == 2024) & (city["kennziffer"] == 0)].iloc[0]
+    assert rows["sgb2_quote"][2] == chapter.published_rate(sgb2)
+
+
+def test_rank_counts_only_published_districts(chapter):
+    table = DistrictProfile(chapter, 243).key_table()
+    sgb2 = next(row for row in table.rows if row[0].startswith("SGB-II-Quote"))
+    shown = chapter.by_district("sgb2_quote").dropna(subset=["angezeigt"])
+    position = int((shown["angezeigt"] > shown.set_index("kennziffer").loc[243, "angezeigt"]).sum()) + 1
+    assert sgb2[3] == f"{position} von {len(shown)}"
+
+
+def test_index_text_for_included_and_left_out_districts(chapter):
+    assert "nicht in den Sozialindex 2024 einbezogen: weniger als 300 Einwohner" in DistrictProfile(chapter, 326).index_text()
+    included = DistrictProfile(chapter, 243).index_text()
+    assert "sozialen Status (Rang" in included and "sehr niedrigen" in included
+
+
+def test_pyramid_and_location_map_describe_the_district(chapter):
+    profile = DistrictProfile(chapter, 353)  # Bortshausen
+    assert "Lage von Bortshausen" in profile.location_map().alt
+    pyramid = profile.pyramid()
+    assert pyramid.alt.startswith("Bevölkerungspyramide: Bevölkerung Bortshausen am 31.12.2024.")
+    assert "nicht ausgewiesen" in pyramid.alt  # a village this small has age bands with 1 or 2 people
+
+
+def test_unknown_district_is_rejected(chapter):
+    with pytest.raises(KeyError, match="999"):
+        DistrictProfile(chapter, 999).name
