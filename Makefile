@@ -1,13 +1,16 @@
 # Two commands for a fresh machine (see README):
 #   make edition   set up .venv and build the sample edition with `dvc repro`
 #   make test      set up .venv and run the test suite
+# Releasing and checking an edition (see README, "Editions, data versions and exact rebuilds"):
+#   make release EDITION=2025   tag edition-2025 after checking it is committed, built and pushed
+#   make verify EDITION=2025    rebuild edition-2025 from its tag and data; compare every file
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup edition test clean-outputs
+.PHONY: setup hooks edition test release verify clean-outputs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +19,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sozialplanung)" >/dev/null
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) hooks
+
+# The pre-commit hook that keeps raw data out of git; only inside a git work tree.
+hooks:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git config core.hooksPath .githooks && echo "git hooks: .githooks (raw-data guard)"; \
+	fi
 
 edition: setup
 	$(BIN)/dvc repro
@@ -25,6 +34,12 @@ edition: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+release: setup
+	$(BIN)/sozialbericht release $(if $(EDITION),--edition $(EDITION))
+
+verify: setup
+	$(BIN)/sozialbericht verify $(EDITION)
 
 clean-outputs:
 	rm -rf outputs/*/ data/processed/

@@ -25,3 +25,14 @@ def copy_project(target: Path) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory):
+    """The sample edition built once per test session in a fresh project: (edition, index page)."""
+    from sozialplanung.config import open_edition
+    from sozialplanung.pipeline import build
+
+    project = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    edition = open_edition("2024", project)
+    return edition, build(edition, engine="nbconvert", progress=lambda message: None)

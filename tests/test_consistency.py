@@ -77,7 +77,7 @@ def test_every_cli_command_has_help_text():
 
     commands = app.registered_commands
     assert {c.name or c.callback.__name__.replace("_", "-") for c in commands} >= {
-        "generate-sample", "validate", "indicators", "execute", "publish", "build",
+        "generate-sample", "validate", "indicators", "execute", "profiles", "publish", "build",
     }
     for command in commands:
         assert (command.callback.__doc__ or "").strip(), command.callback.__name__

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import copy_project
-from sozialplanung.config import open_edition
 from sozialplanung.errors import PublishError
 from sozialplanung.gate import Finding, check_site, enforce, text_counts
 
@@ -361,12 +359,8 @@ def test_threshold_must_be_positive(site):
 
 
 @pytest.fixture(scope="module")
-def sample_findings(tmp_path_factory) -> list[Finding]:
-    from sozialplanung.pipeline import build
-
-    project = copy_project(tmp_path_factory.mktemp("gate") / "project")
-    edition = open_edition("2024", project)
-    build(edition, engine="nbconvert", progress=lambda message: None)
+def sample_findings(built_sample) -> list[Finding]:
+    edition, _ = built_sample
     return check_site(edition.paths.site_dir, edition.config.confidentiality.threshold)
 
 

@@ -8,23 +8,17 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project
 from sozialplanung.confidentiality import Confidentiality
-from sozialplanung.config import open_edition
 from sozialplanung.format import format_count
 from sozialplanung.indicators import CITY, compute_indicators
 from sozialplanung.load import read_tables
-from sozialplanung.pipeline import build
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("build") / "project")
-    edition = open_edition("2024", project)
-    index = build(edition, engine="nbconvert", progress=lambda message: None)
-    return edition, index
+def built(built_sample):
+    return built_sample
 
 
 def _pages(edition):

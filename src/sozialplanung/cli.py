@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import pipeline
+from . import datastore, editions, pipeline, release as releasing, verify as verifying
 from .config import Edition, latest_edition, open_edition
 from .errors import SozialplanungError, ValidationFailed
 from .indicators import run_indicators
@@ -126,6 +126,15 @@ def execute(
 
 @app.command()
 @_handles_errors
+def profiles(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
+    """Execute the district profile notebook once per statistical district (in parallel)."""
+    opened = _open(edition, project_dir)
+    executed = pipeline.execute_profiles(opened, progress=_step)
+    console.print(f"{len(executed)} profiles executed → {opened.project.relative(opened.paths.profiles_dir)}")
+
+
+@app.command()
+@_handles_errors
 def publish(
     edition: EditionOption = None,
     project_dir: ProjectOption = Path("."),
@@ -151,3 +160,86 @@ def build(
     opened = _open(edition, project_dir)
     index = pipeline.build(opened, engine=engine, progress=_step)
     console.print(f"[green]Edition built[/]: open {opened.project.relative(index)} in a browser.")
+
+
+# --- editions, data versions and exact rebuilds ------------------------------------------------
+
+
+@app.command("new-edition")
+@_handles_errors
+def new_edition(
+    year: Annotated[int, typer.Argument(help="Reporting year of the new edition, e.g. 2025.")],
+    project_dir: ProjectOption = Path("."),
+    sample: Annotated[bool, typer.Option("--sample", help="Build it from synthetic sample data.")] = False,
+    source: Annotated[
+        str | None, typer.Option("--from", help="Edition to copy the parameters from; default: the newest earlier one.")
+    ] = None,
+) -> None:
+    """Start a new edition: params/<year>.yaml from the previous one, dvc.yaml pointed at it."""
+    created = editions.new_edition(project_dir, year, sample=sample, source=source)
+    root = created.params_file.parents[1]
+    console.print(f"[green]Edition {created.edition}[/] started from {created.previous}. Changed:", highlight=False)
+    for path in created.changed:
+        console.print(f"  {path.relative_to(root).as_posix()}", highlight=False)
+    console.print("\nNext steps:", highlight=False)
+    for line in created.next_steps():
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command("add-data")
+@_handles_errors
+def add_data(
+    source: Annotated[
+        Path | None, typer.Argument(help="Folder with the exported raw tables; default: the edition's raw folder as it is.")
+    ] = None,
+    edition: EditionOption = None,
+    project_dir: ProjectOption = Path("."),
+    push: Annotated[bool, typer.Option("--push/--no-push", help="Push the data to the DVC remote.")] = True,
+) -> None:
+    """Track the edition's raw data with DVC (dvc add) and push it to the DVC remote."""
+    opened = _open(edition, project_dir)
+    with console.status("Adding the raw data to DVC …"):
+        added = datastore.add_raw_data(opened, source, push=push)
+    pointer = opened.project.relative(added.pointer)
+    where = "pushed to the DVC remote" if added.pushed else "not pushed yet (run `dvc push`)"
+    console.print(f"[green]Data version[/] {added.md5} ({added.nfiles} files), {where}.", highlight=False)
+    console.print(f"Commit the pointer: git add {pointer} && git commit -m \"Rohdaten {opened.config.edition}\"",
+                  highlight=False, soft_wrap=True)  # fmt: skip
+
+
+@app.command()
+@_handles_errors
+def release(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
+    """Tag the commit as edition-<year> after checking it rebuilds exactly (committed, built, pushed)."""
+    opened = _open(edition, project_dir)
+    with console.status("Checking the edition …"):
+        tag = releasing.release(opened)
+    console.print(f"[green]Released[/]: tagged {tag}. Publish the tag: git push origin {tag}", highlight=False)
+
+
+@app.command()
+@_handles_errors
+def verify(
+    edition: Annotated[str | None, typer.Argument(help="Edition to verify; default: the newest in params/.")] = None,
+    project_dir: ProjectOption = Path("."),
+    published: Annotated[
+        Path | None, typer.Option(help="Published site folder or its manifest.json; default: outputs/<edition>/site.")
+    ] = None,
+    keep: Annotated[bool, typer.Option(help="Keep the temporary checkout with the rebuilt edition.")] = False,
+) -> None:
+    """Rebuild a released edition from its tag and data version; compare every file's sha256."""
+    result = verifying.verify_edition(
+        project_dir, edition or latest_edition(project_dir), published=published, keep=keep, progress=_step
+    )
+    for difference in result.differences:
+        typer.echo(difference.describe())
+    if result.rebuilt_site is not None:
+        typer.echo(f"Rebuilt site kept at {result.rebuilt_site}")
+    if result.differences:
+        console.print(
+            f"[bold red]{len(result.differences)} of {result.compared} files differ[/] between the published edition "
+            f"and the rebuild of {result.tag} ({result.commit[:12]}).", highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        raise typer.Exit(1)
+    console.print(f"[green]Identical[/]: all {result.compared} files of {result.tag} rebuilt byte for byte.",
+                  highlight=False, soft_wrap=True)  # fmt: skip

@@ -6,12 +6,14 @@ process for a folder without DVC. Each step is the same library call either way.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import execute
 from .config import Edition
 from .errors import ConfigError
-from .execute import execute_chapter
 from .indicators import run_indicators
 from .load import read_districts
 from .publish import publish
@@ -34,13 +36,26 @@ def generate_sample_data(edition: Edition) -> list[Path]:
 
 
 def execute_chapters(edition: Edition, chapter_ids: list[str] | None = None, progress: Progress = print) -> list[Path]:
-    """Execute the given chapters (all of the edition's by default), in order."""
+    """Execute the given chapters (all of the edition's by default), one kernel per core at a time.
+
+    Each chapter writes only its own executed notebook, so they run side by side; the first
+    failure is raised (in chapter order) once the running chapters have finished.
+    """
     ids = chapter_ids or [chapter.id for chapter in edition.config.chapters]
-    executed = []
-    for chapter_id in ids:
+
+    def run(chapter_id: str) -> Path:
         progress(f"Executing chapter {chapter_id}")
-        executed.append(execute_chapter(edition, chapter_id))
-    return executed
+        return execute.execute_chapter(edition, chapter_id)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = [pool.submit(run, chapter_id) for chapter_id in ids]
+    return [future.result() for future in futures]
+
+
+def execute_profiles(edition: Edition, progress: Progress = print) -> list[Path]:
+    """Execute the district profile once per statistical district."""
+    progress("Executing the district profiles")
+    return execute.execute_profiles(edition)
 
 
 def build(edition: Edition, engine: str = "auto", progress: Progress = print) -> Path:
@@ -53,5 +68,6 @@ def build(edition: Edition, engine: str = "auto", progress: Progress = print) ->
     progress("Computing indicators")
     run_indicators(edition)
     execute_chapters(edition, progress=progress)
+    execute_profiles(edition, progress=progress)
     progress("Publishing the HTML edition")
     return publish(edition, engine=engine)

@@ -1,0 +1,120 @@
+"""Releasing: an edition is tagged only when it is committed, built from that commit and pushed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from publish_helpers import make_edition
+from typer.testing import CliRunner
+
+from sozialplanung.cli import app
+from sozialplanung.datastore import add_raw_data
+from sozialplanung.publish import build_site_nbconvert
+from sozialplanung.release import REPUBLISH, ReleaseError, release, release_problems, tag_name
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GIT_AUTHOR_NAME": "Test",
+       "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
+
+
+def run(args: list[str], cwd: Path) -> str:
+    result = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
+    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+    return result.stdout
+
+
+def commit(root: Path, message: str) -> None:
+    run(["git", "add", "-A"], root)
+    run(["git", "commit", "-qm", message], root)
+
+
+@pytest.fixture
+def ready(tmp_path, monkeypatch):
+    """A real-data edition: data added and pushed, everything committed, the site built from the commit."""
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(key, ENV[key])
+    root = tmp_path / "projekt"
+    edition = make_edition(root, synthetic=False)
+    (root / ".gitignore").write_text("/outputs/\n/data/processed/\n", encoding="utf-8")
+    run(["git", "init", "-q"], root)
+    run([str(BIN / "dvc"), "init", "-q"], root)
+    run([str(BIN / "dvc"), "config", "core.autostage", "true"], root)
+    run([str(BIN / "dvc"), "remote", "add", "--default", "lokal", str(tmp_path / "speicher")], root)
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "bevoelkerung.csv").write_text("jahr;kennziffer;anzahl\n2024;11;4312\n", encoding="utf-8")
+    add_raw_data(edition, export)
+    commit(root, "Ausgabe 2024")
+    build_site_nbconvert(edition)
+    return edition
+
+
+def test_a_ready_edition_is_tagged_once(ready):
+    root = ready.project.root
+    assert release_problems(ready) == []
+    result = CliRunner().invoke(app, ["release", "--edition", "2024", "--project-dir", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "edition-2024" in result.output and "git push origin edition-2024" in result.output
+    head = run(["git", "rev-parse", "HEAD"], root).strip()
+    assert run(["git", "rev-parse", "edition-2024^{commit}"], root).strip() == head
+    message = run(["git", "tag", "-l", "--format=%(contents)", "edition-2024"], root)
+    assert "Stichtag 31.12.2024" in message and f"Source commit: {head}" in message and ".dir" in message
+    with pytest.raises(ReleaseError, match="exists already"):
+        release(ready)
+
+
+def test_uncommitted_changes_and_a_stale_site_are_refused(ready):
+    root = ready.project.root
+    params = ready.project.params_file("2024")
+    params.write_text(params.read_text(encoding="utf-8") + "# Änderung\n", encoding="utf-8")
+    problems = "\n".join(release_problems(ready))
+    assert "Uncommitted changes" in problems and "params/2024.yaml" in problems
+
+    build_site_nbconvert(ready)  # built from the uncommitted change ...
+    commit(root, "Änderung")  # ... and committed afterwards: the site names no commit
+    problems = "\n".join(release_problems(ready))
+    assert "Uncommitted changes" not in problems
+    assert "built from uncommitted changes" in problems and REPUBLISH in problems
+    build_site_nbconvert(ready)
+    assert release_problems(ready) == []
+    assert tag_name("2024") not in run(["git", "tag"], root)
+
+
+def test_a_site_changed_after_the_build_is_refused(ready):
+    index = ready.paths.site_dir / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace("Marburg", "Gießen"), encoding="utf-8")
+    problems = "\n".join(release_problems(ready))
+    assert "do not match its manifest.json" in problems and "index.html" in problems
+
+
+def test_unpushed_data_and_a_missing_remote_are_refused(ready, tmp_path):
+    root = ready.project.root
+    raw = ready.paths.raw_dir / "sgb2.csv"
+    raw.write_text("jahr;kennziffer;elb\n2024;11;312\n", encoding="utf-8")
+    run([str(BIN / "dvc"), "add", "-q", "data/raw/2024"], root)
+    commit(root, "Mehr Daten")
+    build_site_nbconvert(ready)
+    problems = "\n".join(release_problems(ready))
+    assert "run `dvc push`" in problems and "data/raw/2024" in problems
+    run([str(BIN / "dvc"), "remote", "remove", "lokal"], root)
+    commit(root, "Kein Speicher")
+    with pytest.raises(ReleaseError, match="No default DVC remote"):
+        release(ready)
+
+
+def test_the_pipeline_must_be_up_to_date(ready):
+    root = ready.project.root
+    (ready.paths.raw_dir / "bevoelkerung.csv").write_text("jahr;kennziffer;anzahl\n2024;11;4313\n", encoding="utf-8")
+    problems = "\n".join(release_problems(ready))
+    assert "not up to date" in problems and "data/raw/2024.dvc" in problems
+    assert "was built from raw data" in problems
+
+
+def test_outside_git_there_is_nothing_to_tag(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    assert release_problems(edition) == [f"{edition.project.root} is not a git repository; an edition is released "
+                                         "as a git tag."]  # fmt: skip
