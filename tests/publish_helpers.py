@@ -1,10 +1,12 @@
-"""A small edition for the publishing tests: params, executed chapter notebooks, an indicator file.
+"""A small edition for the publishing tests: params, reference data, executed chapter notebooks,
+one tiny executed profile per statistical district and an indicator file.
 
 Everything is made by hand, so the tests know every number the pages must show.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -13,11 +15,28 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from sozialplanung import load
 from sozialplanung.config import Edition, open_edition
+from sozialplanung.tables import TABLE_MIMETYPE
 
+REFERENCE_FILE = Path(__file__).resolve().parents[1] / "data" / "reference" / "marburg_stadtbezirke.csv"
 EDITION_TITLE = "Sozialbericht der Universitätsstadt Marburg 2024"
-CHAPTERS = (("01_bevoelkerung", "Bevölkerung"), ("02_existenzsicherung", "Existenzsicherung und Armut"))
+CHAPTERS = (
+    ("01_bevoelkerung", "Bevölkerung"),
+    ("02_existenzsicherung", "Existenzsicherung und Armut"),
+    ("03_methodik", "Methodik und Glossar"),
+)
 KEY_FIGURES = ("auslaenderanteil", "sgb2_quote", "kinderarmut", "grundsicherung_alter", "marburgpass_quote")
-PAGES = ("index.html", "01_bevoelkerung.html", "02_existenzsicherung.html", "methodik.html", "barrierefreiheit.html")
+DISTRICTS = tuple(
+    (int(row.kennziffer), row.stadtbezirk, row.stadtbereich, row.teil)
+    for row in load.read_districts(REFERENCE_FILE).itertuples(index=False)
+)
+"""(kennziffer, name, stadtbereich, teil) of every statistical district, in kennziffer order."""
+PROFILE_PAGES = tuple(f"profil-{kennziffer}.html" for kennziffer, *_ in DISTRICTS)
+NAV_PAGES = ("index.html", *(f"{cid}.html" for cid, _ in CHAPTERS), "stadtteile.html", "barrierefreiheit.html")
+"""The main navigation: the profiles appear only as their overview."""
+PAGES = (*NAV_PAGES[:-1], *PROFILE_PAGES, NAV_PAGES[-1])
+"""Every page of the site, in the site map's order."""
+CHAPTER_TABLE_ID = "einwohner-nach-stadtbezirken-2024"
+METHOD_TABLE_ID = "definitionen-der-kennzahlen"
 
 STDERR_TEXT = "UserWarning: INTERNES-PROTOKOLL"
 STDOUT_TEXT = "Debug: AUSGABE-FUER-ANALYSTEN"
@@ -74,11 +93,9 @@ def indicator_frame() -> pd.DataFrame:
 
 
 def chapter_one() -> nbformat.NotebookNode:
-    table = (
-        '<div class="tabelle-rahmen"><table class="tabelle"><caption>Einwohner nach Stadtbezirken 2024</caption>'
-        '<thead><tr><th scope="col">Stadtbezirk</th><th scope="col">Einwohner</th></tr></thead>'
-        '<tbody><tr><th scope="row">Südviertel</th><td class="zahl">4.312</td></tr>'
-        '<tr><th scope="row">Marburg gesamt</th><td class="zahl">77.812</td></tr></tbody></table></div>'
+    table = table_output(
+        CHAPTER_TABLE_ID, "Einwohner nach Stadtbezirken 2024", ["Stadtbezirk", "Einwohner"], ["text", "count"],
+        [["Südviertel", "4.312"], ["Marburg gesamt", "77.812"]],
     )
     figure = (
         f'<figure class="abbildung"><img src="data:image/png;base64,{PNG}" alt="{FIGURE_ALT}" width="1" '
@@ -99,7 +116,7 @@ def chapter_one() -> nbformat.NotebookNode:
                 outputs=[
                     new_output("stream", name="stderr", text=STDERR_TEXT),
                     new_output("stream", name="stdout", text=STDOUT_TEXT),
-                    new_output("display_data", data={"text/html": table, "text/plain": "ReportTable(...)"}),
+                    table,
                     new_output("execute_result", execution_count=3,
                                data={"text/markdown": "Ende 2024 lebten **77.812** Menschen in Marburg.",
                                      "text/plain": "'Ende 2024 ...'"}),  # fmt: skip
@@ -127,6 +144,63 @@ def chapter_two() -> nbformat.NotebookNode:
     )
 
 
+def method_chapter() -> nbformat.NotebookNode:
+    definitions = table_output(
+        METHOD_TABLE_ID, "Definitionen der Kennzahlen", ["Kennzahl", "Zähler", "Nenner"], ["text", "text", "text"],
+        [["SGB-II-Quote", "Leistungsberechtigte nach dem SGB II", "Einwohner unter 65 Jahren"]],
+    )
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Methodik und Glossar\n\nDieses Kapitel erklärt, wie die Zahlen entstehen."),
+            new_markdown_cell("## Kennzahlen"),
+            new_code_cell("display(methods.indicator_table(chapter))", execution_count=1, outputs=[definitions]),
+        ]
+    )
+
+
+def table_output(table_id: str, caption: str, headers: list[str], kinds: list[str], rows: list[list[str]]):
+    """A shown table as a notebook stores it: the HTML of ``ReportTable`` and its download payload."""
+    art = {"text": "text", "count": "anzahl", "rate": "quote"}
+    head = "".join(f'<th scope="col" data-art="{art[kind]}">{header}</th>' for header, kind in zip(headers, kinds))
+    body = "".join(
+        f'<tr><th scope="row">{row[0]}</th>' + "".join(f'<td class="zahl">{cell}</td>' for cell in row[1:]) + "</tr>"
+        for row in rows
+    )
+    html = (f'<div class="tabelle-rahmen" data-table-id="{table_id}"><table class="tabelle"><caption>{caption}'
+            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")  # fmt: skip
+    payload = {"table_id": table_id, "caption": caption, "headers": headers, "kinds": kinds,
+               "decimals": [1 if kind == "rate" else 0 for kind in kinds], "rows": rows, "notes": [],
+               "source": "synthetische Beispieldaten"}  # fmt: skip
+    data = {"text/html": html, TABLE_MIMETYPE: payload, "text/plain": "ReportTable(...)"}
+    return new_output("display_data", data=data)
+
+
+def profile_rate(kennziffer: int) -> str:
+    """The district's SGB II rate on its hand-made profile, e.g. 211 → "6,5"."""
+    return f"{kennziffer % 13 + 4},{kennziffer % 9 + 1}"
+
+
+def profile_notebook(kennziffer: int, name: str, area: str, part: str) -> nbformat.NotebookNode:
+    """A tiny executed district profile: parameters, an introduction, a section with one table."""
+    table = table_output(
+        f"kennzahlen-{kennziffer}-2024", f"Kennzahlen {name} und Gesamtstadt 2024",
+        ["Kennzahl", name, "Marburg gesamt"], ["text", "rate", "rate"],
+        [["SGB-II-Quote (je 100 Einwohner unter 65 Jahren)", profile_rate(kennziffer), "7,6"]],
+    )
+    intro = f"Der Stadtbezirk **{name}** (Kennziffer {kennziffer}) gehört zum Stadtbereich {area} ({part})."
+    return new_notebook(
+        cells=[
+            new_code_cell(f"kennziffer = {kennziffer}", metadata={"tags": ["injected-parameters"]},
+                          outputs=[new_output("stream", name="stdout", text=PARAMETER_TEXT)]),
+            new_code_cell("display(Markdown(profile.intro_text()))", execution_count=1,
+                          outputs=[new_output("display_data", data={"text/markdown": intro})]),
+            new_markdown_cell("## Kennzahlen im Vergleich zur Gesamtstadt"),
+            new_code_cell("display(profile.key_table())", execution_count=2, outputs=[table]),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+
+
 def error_output(cell_source: str = "1 / 0") -> nbformat.NotebookNode:
     return new_code_cell(
         cell_source,
@@ -137,12 +211,17 @@ def error_output(cell_source: str = "1 / 0") -> nbformat.NotebookNode:
 
 
 def make_edition(root: Path, synthetic: bool = True) -> Edition:
-    """A project in ``root`` with params, executed chapters and indicators; the edition opened."""
+    """A project in ``root`` with params, reference data, executed chapters and profiles and
+    indicators; the edition opened."""
     (root / "params").mkdir(parents=True)
     (root / "params" / "2024.yaml").write_text(params_yaml(synthetic), encoding="utf-8")
     edition = open_edition("2024", project_dir=root)
-    for (chapter_id, _title), notebook in zip(CHAPTERS, (chapter_one(), chapter_two())):
+    edition.project.districts_file.parent.mkdir(parents=True)
+    shutil.copyfile(REFERENCE_FILE, edition.project.districts_file)
+    for (chapter_id, _title), notebook in zip(CHAPTERS, (chapter_one(), chapter_two(), method_chapter())):
         write_notebook(edition, chapter_id, notebook)
+    for district in DISTRICTS:
+        write_profile(edition, district[0], profile_notebook(*district))
     load.write_frame(indicator_frame(), edition.paths.indicators_file)
     return edition
 
@@ -153,6 +232,22 @@ def write_notebook(edition: Edition, chapter_id: str, notebook: nbformat.Noteboo
     nbformat.write(notebook, path)
 
 
+def write_profile(edition: Edition, kennziffer: int, notebook: nbformat.NotebookNode) -> None:
+    path = edition.paths.executed_profile(kennziffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+BINARY_SUFFIXES = (".xlsx", ".png", ".jpg", ".gif")
+
+
 def site_files(site_dir: Path) -> dict[str, bytes]:
-    """Every file of a site by its path relative to the site."""
+    """Every file of a site by its path relative to the site, as bytes (workbooks are zip files:
+    decode only what :func:`text_files` returns)."""
     return {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in sorted(site_dir.rglob("*")) if p.is_file()}
+
+
+def text_files(site_dir: Path) -> dict[str, str]:
+    """Every text file of a site (pages, CSS, JSON, CSV) decoded as UTF-8; binary files left out."""
+    return {name: content.decode("utf-8-sig") for name, content in site_files(site_dir).items()
+            if not name.endswith(BINARY_SUFFIXES)}  # fmt: skip

@@ -118,13 +118,13 @@ def test_link_downloads_puts_exact_links_under_each_table():
     first = lines[0]
     assert first.parent["data-table-id"] == "sgb-ii-nach-stadtbezirken-2024"
     assert first.find_previous_sibling("table") is not None  # under the table, inside its frame
-    assert " ".join(first.get_text().split()) == "Tabelle herunterladen: CSV · Excel (alle Tabellen des Kapitels)"
+    assert " ".join(first.get_text().split()) == "Tabelle herunterladen: CSV · Excel (alle Tabellen dieser Seite)"
     csv_link, xlsx_link = first.find_all("a")
     assert csv_link["href"] == "downloads/02_existenzsicherung/sgb-ii-nach-stadtbezirken-2024.csv"
     assert csv_link["aria-label"] == "Tabelle „SGB II nach Stadtbezirken 2024“ als CSV herunterladen"
     assert (csv_link["data-download"], csv_link["type"]) == ("csv", "text/csv")
     assert xlsx_link["href"] == "downloads/02_existenzsicherung.xlsx"
-    assert xlsx_link["aria-label"] == "Excel (alle Tabellen des Kapitels) herunterladen"
+    assert xlsx_link["aria-label"] == "Excel (alle Tabellen dieser Seite) herunterladen"
     assert xlsx_link["data-download"] == "xlsx" and xlsx_link.has_attr("download")
     assert lines[1].a["href"] == "downloads/02_existenzsicherung/massnahmen-nach-handlungsfeld-2024.csv"
 

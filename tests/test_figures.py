@@ -56,3 +56,11 @@ def test_pyramid_leaves_hidden_bars_out_and_says_which():
     figure = population_pyramid(data, title="Lahnberge 2024", caption="c")
     assert figure.alt == ("Bevölkerungspyramide: Lahnberge 2024. Männer links (52 ausgewiesen), Frauen rechts "
                           "(55 ausgewiesen). Aus Gründen der Geheimhaltung nicht ausgewiesen: 1 Wert (Frauen 0-2).")
+
+
+def test_line_chart_alt_text_for_series_with_few_shown_values():
+    data = pd.DataFrame({"jahr": [2022, 2023, 2024] * 2, "reihe": ["Lahnberge"] * 3 + ["Waldtal"] * 3,
+                         "wert": [None, 3.6, None, None, None, None]})
+    figure = line_over_years(data, title="Quote", axis_label="je 100", caption="c")
+    assert figure.alt == ("Liniendiagramm: Quote. Lahnberge 3,6 (2023), übrige Jahre nicht ausgewiesen; "
+                          "Waldtal nicht ausgewiesen.")

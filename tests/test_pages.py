@@ -1,13 +1,16 @@
-"""What the pages say: page list, key figures and their confidentiality, shared by both engines."""
+"""What the pages say and which pages there are: site map, navigation, key figures and their
+confidentiality, the profile overview — shared by both engines."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from publish_helpers import indicator_frame, make_edition
+from bs4 import BeautifulSoup
+from publish_helpers import DISTRICTS, NAV_PAGES, PAGES, indicator_frame, make_edition
 
 from sozialplanung.errors import PublishError
-from sozialplanung.pages import chapter_number, key_figures, render_start, site_pages
+from sozialplanung.pages import district_groups, key_figures, navigation, render_browse, render_start
+from sozialplanung.sitemap import SiteMap, chapter_number, site_map
 
 
 @pytest.fixture
@@ -15,14 +18,68 @@ def edition(tmp_path):
     return make_edition(tmp_path / "projekt")
 
 
-def test_pages_in_navigation_order(edition):
-    pages = site_pages(edition.config)
-    assert [p.filename for p in pages] == [
-        "index.html", "01_bevoelkerung.html", "02_existenzsicherung.html", "methodik.html", "barrierefreiheit.html",
-    ]  # fmt: skip
-    assert [p.chapter_id for p in pages] == [None, "01_bevoelkerung", "02_existenzsicherung", None, None]
+def test_pages_in_site_order_and_the_main_navigation(edition):
+    site = site_map(edition)
+    pages = site.pages
+    assert [p.filename for p in pages] == list(PAGES)
+    assert [p.filename for p in site.navigation] == list(NAV_PAGES)
+    assert [p.chapter_id for p in site.chapters] == ["01_bevoelkerung", "02_existenzsicherung", "03_methodik"]
     assert pages[2].heading == "2 Existenzsicherung und Armut" and pages[2].title == "Existenzsicherung und Armut"
     assert chapter_number("12_wohnen") == 12
+    assert [p.kennziffer for p in site.profiles] == [k for k, *_ in DISTRICTS]
+    profile = site.profiles[0]
+    assert (profile.filename, profile.title, profile.heading, profile.nav_label, profile.section) == (
+        "profil-211.html", "Stadtteilprofil Altstadt", "Stadtteilprofil Altstadt", "Altstadt", "stadtteile.html",
+    )  # fmt: skip
+    assert profile.stem == "profil-211" and profile.from_notebook and not site.overview.from_notebook
+    assert site.method_chapter.filename == "03_methodik.html"
+
+
+def test_current_page_and_section_marks(edition):
+    site = site_map(edition)
+    marks = {page.filename: mark for page, mark in navigation(site, site.profiles[5]) if mark}
+    assert marks == {"stadtteile.html": "true"}
+    marks = {page.filename: mark for page, mark in navigation(site, site.overview) if mark}
+    assert marks == {"stadtteile.html": "page"}
+    marks = {page.filename: mark for page, mark in navigation(site, site.chapters[0]) if mark}
+    assert marks == {"01_bevoelkerung.html": "page"}
+
+
+def test_neighbours_stay_within_chapters_and_within_profiles(edition):
+    site = site_map(edition)
+    assert site.neighbours(site.chapters[-1]) == (site.chapters[-2], None)
+    assert site.neighbours(site.profiles[0]) == (None, site.profiles[1])
+    assert site.neighbours(site.profiles[-1]) == (site.profiles[-2], None)
+    assert site.neighbours(site.overview) == (None, None) and site.neighbours(site.start) == (None, None)
+    assert str(render_browse(site, site.start)) == ""
+    browse = BeautifulSoup(str(render_browse(site, site.profiles[1])), "html.parser")
+    assert [a.get_text() for a in browse.find_all("a")] == [
+        "Vorheriges Profil: Altstadt", "Alle Stadtteilprofile", "Nächstes Profil: Campusviertel",
+    ]  # fmt: skip
+
+
+def test_districts_are_grouped_by_teil_then_stadtbereich_in_kennziffer_order(edition):
+    groups = district_groups(site_map(edition))
+    assert [part for part, _areas in groups] == ["Kernstadt", "Außenstadtteile"]
+    kernstadt = dict(groups[0][1])
+    assert list(kernstadt) == ["Innere Kernstadt", "Westliche Kernstadt", "Östliche Kernstadt", "Südliche Kernstadt"]
+    inner = [p.nav_label for p in kernstadt["Innere Kernstadt"]]
+    assert inner == ["Altstadt", "Weidenhausen", "Campusviertel", "Südviertel"]
+    flat = [page.kennziffer for _part, areas in groups for _area, pages in areas for page in pages]
+    assert flat == [k for k, *_ in DISTRICTS]
+
+
+def test_start_page_links_the_method_chapter_only_when_there_is_one(edition):
+    frame = indicator_frame()
+    site = site_map(edition)
+    start = BeautifulSoup(str(render_start(edition, frame, site)), "html.parser")
+    assert start.find("a", href="03_methodik.html", string="3 Methodik und Glossar") is not None
+    assert "Die Definitionen aller Kennzahlen" in start.get_text()
+    without = SiteMap.of(edition.config.model_copy(update={"chapters": edition.config.chapters[:2]}), site.districts)
+    assert without.method_chapter is None
+    start = BeautifulSoup(str(render_start(edition, frame, without)), "html.parser")
+    assert start.find("a", href="03_methodik.html") is None
+    assert "Die Definitionen aller Kennzahlen" not in start.get_text()
 
 
 def _with_city(frame: pd.DataFrame, year: int, indicator: str, zaehler: int, nenner: int) -> pd.DataFrame:
@@ -51,4 +108,4 @@ def test_missing_city_value_for_the_year_is_an_error(edition):
     frame = indicator_frame()
     frame = frame[~((frame["indikator"] == "sgb2_quote") & (frame["jahr"] == 2024))]
     with pytest.raises(PublishError, match=r"no city value of 'sgb2_quote' for 2024.*indicators stage"):
-        render_start(edition, frame)
+        render_start(edition, frame, site_map(edition))

@@ -33,10 +33,15 @@ def test_every_page_exists_and_is_reachable_from_the_start_page(built):
     edition, index = built
     assert index == edition.paths.site_dir / "index.html"
     pages = _pages(edition)
-    expected = {"index.html", "01_bevoelkerung.html", "02_existenzsicherung.html", "methodik.html", "barrierefreiheit.html"}
-    assert expected <= set(pages)
+    chapters = {f"{chapter.id}.html" for chapter in edition.config.chapters}
+    expected = {"index.html", "stadtteile.html", "barrierefreiheit.html", *chapters}
+    profiles = {f"profil-{k}.html" for k in pd.read_csv(edition.project.districts_file)["kennziffer"]}
+    assert set(pages) == expected | profiles  # exactly one profile page per district, nothing else
+    assert len(profiles) == 33
     links = {a["href"] for a in BeautifulSoup(pages["index.html"], "html.parser").select("nav a[href]")}
     assert expected - {"index.html"} <= links
+    overview = {a["href"] for a in BeautifulSoup(pages["stadtteile.html"], "html.parser").select("main a[href]")}
+    assert profiles <= overview
 
 
 def test_pages_are_german_and_say_the_data_is_synthetic(built):

@@ -1,33 +1,45 @@
-"""The built-in (nbconvert) HTML edition: pages, navigation, content rules, key figures, atomicity."""
+"""The built-in (nbconvert) HTML edition: pages, navigation, profiles, downloads, content rules,
+key figures, the publish gate, atomicity."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from importlib import metadata
 from pathlib import Path
 
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
-from nbformat.v4 import new_code_cell, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from publish_helpers import (
+    CHAPTER_TABLE_ID,
     CODE_TEXT,
+    DISTRICTS,
     EDITION_TITLE,
     FIGURE_ALT,
+    METHOD_TABLE_ID,
+    NAV_PAGES,
     PAGES,
     PARAMETER_TEXT,
+    PROFILE_PAGES,
     STDERR_TEXT,
     STDOUT_TEXT,
     chapter_one,
     error_output,
     make_edition,
+    profile_notebook,
+    profile_rate,
     site_files,
+    text_files,
     write_notebook,
+    write_profile,
 )
 
-from sozialplanung.confidentiality import LEGEND
 from sozialplanung.config import open_edition
 from sozialplanung.errors import PublishError
-from sozialplanung.indicators import INDICATORS
 from sozialplanung.paths import TEMPLATES_DIR
 from sozialplanung.publish import build_site_nbconvert, publish
 
@@ -50,12 +62,21 @@ def text_of(tag) -> str:
     return " ".join(tag.get_text(" ").split())
 
 
+def main_nav(soup: BeautifulSoup):
+    return soup.find("nav", attrs={"aria-label": "Hauptnavigation"})
+
+
 def test_every_page_and_the_stylesheet_exist(built):
     edition, site = built
     assert site == edition.paths.site_dir
     for page in PAGES:
         assert (site / page).is_file(), page
     assert (site / "assets" / "style.css").is_file()
+    # every chapter, the overview and exactly one profile per district of the reference data
+    assert {f"{c.id}.html" for c in edition.config.chapters} <= set(PAGES)
+    assert sorted(p.name for p in site.glob("profil-*.html")) == sorted(PROFILE_PAGES)
+    assert len(PROFILE_PAGES) == len(DISTRICTS) == 33
+    assert sorted(p.name for p in site.glob("*.html")) == sorted(PAGES)
 
 
 def test_pages_are_german_html_with_title_and_viewport(built):
@@ -63,7 +84,9 @@ def test_pages_are_german_html_with_title_and_viewport(built):
     titles = {
         "index.html": "Startseite",
         "01_bevoelkerung.html": "Bevölkerung",
-        "methodik.html": "Methodik und Definitionen",
+        "03_methodik.html": "Methodik und Glossar",
+        "stadtteile.html": "Stadtteilprofile",
+        "profil-243.html": "Stadtteilprofil Oberer Richtsberg",
         "barrierefreiheit.html": "Erklärung zur Barrierefreiheit",
     }
     for page in PAGES:
@@ -89,16 +112,123 @@ def test_synthetic_notice_on_every_page(built):
         assert NOTICE in text_of(soup_of(site, page).find("header")), page
 
 
-def test_navigation_reaches_every_page_and_marks_the_current_one(built):
+def test_main_navigation_has_one_item_for_the_profiles_and_marks_the_current_page(built):
     _, site = built
-    labels = ["Startseite", "1 Bevölkerung", "2 Existenzsicherung und Armut", "Methodik", "Barrierefreiheit"]
+    labels = ["Startseite", "1 Bevölkerung", "2 Existenzsicherung und Armut", "3 Methodik und Glossar",
+              "Stadtteilprofile", "Barrierefreiheit"]  # fmt: skip
     for page in PAGES:
-        nav = soup_of(site, page).find("nav", attrs={"aria-label": "Hauptnavigation"})
-        links = nav.find_all("a")
-        assert [a["href"] for a in links] == list(PAGES)
+        links = main_nav(soup_of(site, page)).find_all("a")
+        assert [a["href"] for a in links] == list(NAV_PAGES)
         assert [a.get_text() for a in links] == labels
-        current = [a["href"] for a in links if a.get("aria-current") == "page"]
-        assert current == [page]
+        marked = [(a["href"], a["aria-current"]) for a in links if a.has_attr("aria-current")]
+        if page in PROFILE_PAGES:  # inside the section "Stadtteilprofile", not the overview itself
+            assert marked == [("stadtteile.html", "true")], page
+        else:
+            assert marked == [(page, "page")], page
+
+
+def test_every_page_is_reached_by_links_from_the_start_page(built):
+    _, site = built
+    assert "stadtteile.html" in [a["href"] for a in main_nav(soup_of(site, "index.html")).find_all("a")]
+    reached, queue = {"index.html"}, ["index.html"]
+    while queue:
+        for link in soup_of(site, queue.pop()).find_all("a", href=True):
+            target = link["href"].split("#")[0]
+            if target.endswith(".html") and target not in reached:
+                assert (site / target).is_file(), f"dead link to {target}"
+                reached.add(target)
+                queue.append(target)
+    assert reached == set(PAGES)
+
+
+def test_overview_links_every_profile_grouped_by_teil_and_stadtbereich(built):
+    _, site = built
+    main = soup_of(site, "stadtteile.html").find("main")
+    assert main.h1.get_text() == "Stadtteilprofile"
+    assert "33 statistischen Stadtbezirke" in text_of(main)
+    links = main.find_all("a")
+    assert [a["href"] for a in links] == list(PROFILE_PAGES)  # kennziffer order
+    assert [a.get_text() for a in links] == [name for _k, name, _area, _part in DISTRICTS]
+    shown = []
+    for section in main.find_all("section"):
+        for area in section.find_all("h3"):
+            for item in area.find_next_sibling("ul").find_all("li"):
+                shown.append((section.h2.get_text(), area.get_text(), text_of(item)))
+    assert shown == [(part, area, f"{name} ({k})") for k, name, area, part in DISTRICTS]
+    assert [h.get_text() for h in main.find_all("h2")] == ["Kernstadt", "Außenstadtteile"]
+
+
+def test_profile_pages_show_the_executed_profile_under_their_own_title(built):
+    _, site = built
+    for kennziffer, name, area, part in DISTRICTS:
+        soup = soup_of(site, f"profil-{kennziffer}.html")
+        main = soup.find("main")
+        assert main.h1.get_text() == f"Stadtteilprofil {name}"
+        intro = f"Der Stadtbezirk {name} (Kennziffer {kennziffer}) gehört zum Stadtbereich {area} ({part})."
+        assert intro in text_of(main)
+        assert [h.get_text() for h in main.find_all("h2")] == ["Kennzahlen im Vergleich zur Gesamtstadt"]
+        cells = [td.get_text() for td in main.find("table").find_all("td")]
+        assert cells == [profile_rate(kennziffer), "7,6"]
+        raw = str(soup)
+        assert PARAMETER_TEXT not in raw and "kennziffer =" not in raw
+
+
+def test_profiles_link_to_the_neighbouring_profiles_and_the_overview(built):
+    _, site = built
+    for number, (kennziffer, *_rest) in enumerate(DISTRICTS):
+        page = soup_of(site, f"profil-{kennziffer}.html")
+        browse = page.find("nav", attrs={"aria-label": "Stadtteilprofile blättern"})
+        links = [(a.get("rel"), a["href"], a.get_text()) for a in browse.find_all("a")]
+        expected = []
+        if number > 0:
+            before = DISTRICTS[number - 1]
+            expected.append((["prev"], f"profil-{before[0]}.html", f"Vorheriges Profil: {before[1]}"))
+        expected.append((None, "stadtteile.html", "Alle Stadtteilprofile"))
+        if number + 1 < len(DISTRICTS):
+            after = DISTRICTS[number + 1]
+            expected.append((["next"], f"profil-{after[0]}.html", f"Nächstes Profil: {after[1]}"))
+        assert links == expected, kennziffer
+    assert soup_of(site, "stadtteile.html").find("nav", class_="blaettern") is None
+
+
+def test_every_table_has_its_downloads_and_every_download_link_works(built):
+    _, site = built
+    tables = 0
+    for page in PAGES:
+        for wrapper in soup_of(site, page).find_all("div", attrs={"data-table-id": True}):
+            tables += 1
+            links = {a["data-download"]: a["href"] for a in wrapper.find("p", class_="downloads").find_all("a")}
+            assert set(links) == {"csv", "xlsx"}, page
+            stem = page.removesuffix(".html")
+            csv_file = f"downloads/{stem}/{wrapper['data-table-id']}.csv"
+            assert links == {"csv": csv_file, "xlsx": f"downloads/{stem}.xlsx"}
+            for href in links.values():
+                assert (site / href).is_file(), href
+    assert tables == 2 + len(DISTRICTS)  # chapter 1, chapter 3 and one table per profile
+    downloads = {path for path in site_files(site) if path.startswith("downloads/")}
+    assert not any(path.startswith("downloads/02_existenzsicherung") for path in downloads)  # no tables, no files
+    rows = list(csv.reader(io.StringIO(text_files(site)[f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv"]),
+                           delimiter=";"))  # fmt: skip
+    assert rows[:3] == [["Stadtbezirk", "Einwohner"], ["Südviertel", "4.312"], ["Marburg gesamt", "77.812"]]
+    assert ["Tabelle: Einwohner nach Stadtbezirken 2024"] in rows
+    profile = openpyxl.load_workbook(site / "downloads" / "profil-243.xlsx")
+    assert profile["Inhalt"]["A1"].value == "Stadtteilprofil Oberer Richtsberg"
+    assert (site / "downloads" / "03_methodik" / f"{METHOD_TABLE_ID}.csv").is_file()
+    method = openpyxl.load_workbook(site / "downloads" / "03_methodik.xlsx")
+    assert method["Inhalt"]["A1"].value == "3 Methodik und Glossar"
+
+
+def test_manifest_and_provenance_cover_every_page_and_download(built):
+    edition, site = built
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest) == set(site_files(site)) - {"manifest.json"}
+    assert set(PAGES) | {"provenance.json", "assets/style.css"} <= set(manifest)
+    assert "downloads/profil-211/kennzahlen-211-2024.csv" in manifest and "downloads/profil-354.xlsx" in manifest
+    assert f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv" in manifest
+    origin = json.loads((site / "provenance.json").read_text(encoding="utf-8"))
+    assert origin["edition"] == "2024" and origin["engine"] == "nbconvert"
+    for page in PAGES:
+        assert "Herkunft dieser Ausgabe" in text_of(soup_of(site, page).find("footer")), page
 
 
 def test_chapters_link_to_previous_and_next_chapter(built):
@@ -106,8 +236,14 @@ def test_chapters_link_to_previous_and_next_chapter(built):
     first = soup_of(site, "01_bevoelkerung.html").find("nav", attrs={"aria-label": "Kapitel blättern"})
     assert [(a["rel"], a["href"]) for a in first.find_all("a")] == [(["next"], "02_existenzsicherung.html")]
     second = soup_of(site, "02_existenzsicherung.html").find("nav", attrs={"aria-label": "Kapitel blättern"})
-    assert [(a["rel"], a["href"]) for a in second.find_all("a")] == [(["prev"], "01_bevoelkerung.html")]
-    assert soup_of(site, "index.html").find("nav", attrs={"aria-label": "Kapitel blättern"}) is None
+    assert [(a["rel"], a["href"], a.get_text()) for a in second.find_all("a")] == [
+        (["prev"], "01_bevoelkerung.html", "Vorheriges Kapitel: 1 Bevölkerung"),
+        (["next"], "03_methodik.html", "Nächstes Kapitel: 3 Methodik und Glossar"),
+    ]  # fmt: skip
+    last = soup_of(site, "03_methodik.html").find("nav", attrs={"aria-label": "Kapitel blättern"})
+    assert [(a["rel"], a["href"]) for a in last.find_all("a")] == [(["prev"], "02_existenzsicherung.html")]
+    for page in ("index.html", "stadtteile.html", "barrierefreiheit.html"):
+        assert soup_of(site, page).find("nav", class_="blaettern") is None, page
 
 
 def test_chapter_shows_narrative_tables_figures_and_generated_text(built):
@@ -143,8 +279,9 @@ def test_no_code_stream_output_parameters_or_traceback_is_published(built):
 
 def test_no_url_to_any_host_and_no_script_in_any_file(built):
     _, site = built
-    for name, content in site_files(site).items():
-        text = content.decode("utf-8")
+    files = text_files(site)
+    assert any(name.endswith(".csv") for name in files) and not any(name.endswith(".xlsx") for name in files)
+    for name, text in files.items():
         assert not re.search(r"https?://", text, re.IGNORECASE), name
         assert "<script" not in text.lower(), name
         assert "//cdn" not in text.lower() and "@import" not in text, name
@@ -178,8 +315,14 @@ def test_start_page_introduces_the_report_and_links_its_chapters(built):
     chapters = main.find("ol", class_="kapitelliste").find_all("a")
     assert [(a["href"], a.get_text()) for a in chapters] == [
         ("01_bevoelkerung.html", "1 Bevölkerung"), ("02_existenzsicherung.html", "2 Existenzsicherung und Armut"),
+        ("03_methodik.html", "3 Methodik und Glossar"),
     ]  # fmt: skip
-    assert main.find("a", href="methodik.html") is not None
+    sentence = main.find("a", href="03_methodik.html", string="3 Methodik und Glossar").parent
+    assert " ".join(sentence.get_text().split()) == (
+        "Die Definitionen aller Kennzahlen und die Regeln der Geheimhaltung stehen im Kapitel 3 Methodik und Glossar."
+    )
+    profiles = main.find("section", attrs={"aria-labelledby": "stadtteilprofile-titel"})
+    assert profiles.find("a")["href"] == "stadtteile.html"
 
 
 def test_umlauts_are_intact_utf8(built):
@@ -192,25 +335,13 @@ def test_umlauts_are_intact_utf8(built):
         assert "Ã" not in text and "&auml;" not in text and "&#" not in text, page
 
 
-def test_method_page_defines_every_indicator_and_the_confidentiality_rule(built):
+def test_method_chapter_is_a_chapter_page_and_there_is_no_separate_method_page(built):
     _, site = built
-    main = soup_of(site, "methodik.html").find("main")
-    table = main.find("table")
-    assert table.caption.get_text() == "Definitionen der Kennzahlen"
-    headers = [th.get_text() for th in table.thead.find_all("th")]
-    assert headers[:6] == ["Name", "Zähler", "Nenner", "Einheit", "Ebene", "Hinweis"]
-    rows = table.tbody.find_all("tr")
-    assert [row.th.get_text() for row in rows] == [i.name for i in INDICATORS]
-    for row, indicator in zip(rows, INDICATORS):
-        cells = [td.get_text() for td in row.find_all("td")]
-        assert cells[:3] == [indicator.numerator, indicator.denominator, indicator.unit]
-    text = text_of(main)
-    assert "keine Fallzahl unter 3 veröffentlicht" in text
-    assert "31.12.2024" in text and "synthetischen Beispieldaten" in text
-    legend = main.find("table", class_="zeichen").tbody.find_all("tr")
-    assert [(r.th.get_text(), r.td.get_text()) for r in legend] == [
-        (symbol, meaning.format(threshold="3")) for symbol, meaning in LEGEND.items()
-    ]
+    main = soup_of(site, "03_methodik.html").find("main")
+    assert [h.get_text() for h in main.find_all(["h1", "h2"])] == ["3 Methodik und Glossar", "Kennzahlen"]
+    assert "Dieses Kapitel erklärt, wie die Zahlen entstehen." in text_of(main)
+    assert main.find("table").caption.get_text() == "Definitionen der Kennzahlen"
+    assert not (site / "methodik.html").exists()
 
 
 def test_accessibility_statement(built):
@@ -273,7 +404,9 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     first = build_site_nbconvert(make_edition(tmp_path / "eins")).parent
     second = build_site_nbconvert(make_edition(tmp_path / "zwei")).parent
     assert site_files(first) == site_files(second)
-    assert len(site_files(first)) == len(PAGES) + 1
+    # pages, stylesheet, provenance.json, manifest.json and a CSV plus a workbook for each page with
+    # a table (chapters 1 and 3, every profile)
+    assert len(site_files(first)) == len(PAGES) + 3 + 2 * (2 + len(DISTRICTS))
 
 
 def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):
@@ -289,7 +422,48 @@ def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):
     assert "01_bevoelkerung (Bevölkerung)" in message and f"cell {len(broken.cells)}" in message
     assert "ZeroDivisionError" in message
     assert site_files(site) == before
-    assert sorted(p.name for p in site.parent.iterdir()) == ["notebooks", "site"]  # no staging left
+    assert sorted(p.name for p in site.parent.iterdir()) == ["notebooks", "profile", "site"]  # no staging left
+
+
+def test_the_publish_gate_stops_a_small_count_and_keeps_the_previous_site(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    site = build_site_nbconvert(edition).parent
+    before = site_files(site)
+    leaking = chapter_one()
+    leaking.cells.append(new_markdown_cell("In Lahnberge lebten 2 Kinder in Bedarfsgemeinschaften."))
+    write_notebook(edition, "01_bevoelkerung", leaking)
+    with pytest.raises(PublishError) as caught:
+        build_site_nbconvert(edition)
+    message = str(caught.value)
+    assert "publish gate" in message and "01_bevoelkerung.html" in message and "'2'" in message
+    assert "2 Kinder" in message and "previous edition stays in place" in message
+    assert site_files(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["notebooks", "profile", "site"]
+
+
+def test_missing_profiles_name_the_districts_and_the_command(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    edition.paths.executed_profile(243).unlink()
+    with pytest.raises(PublishError) as caught:
+        build_site_nbconvert(edition)
+    message = str(caught.value)
+    assert "District profile 243 (Oberer Richtsberg) has not been executed" in message
+    assert "outputs/2024/profile/243.ipynb is missing" in message
+    assert "sozialbericht profiles" in message and "dvc repro" in message
+    edition.paths.executed_profile(244).unlink()
+    with pytest.raises(PublishError, match=r"2 of 33 district profiles .*243 \(Oberer Richtsberg\), "
+                                           r"244 \(Unterer Richtsberg\)\. Run `sozialbericht profiles`"):
+        build_site_nbconvert(edition)
+    assert not edition.paths.site_dir.exists()
+
+
+def test_a_profile_with_an_error_output_names_the_district(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    broken = profile_notebook(*DISTRICTS[0])
+    broken.cells.append(error_output())
+    write_profile(edition, DISTRICTS[0][0], broken)
+    with pytest.raises(PublishError, match=r"District profile 211 \(Altstadt\): cell 5 has an error output"):
+        build_site_nbconvert(edition)
 
 
 def test_failure_while_writing_removes_the_staging_folder_and_keeps_the_site(tmp_path, monkeypatch):

@@ -14,7 +14,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from publish_helpers import (
+    CHAPTER_TABLE_ID,
     CODE_TEXT,
+    DISTRICTS,
+    NAV_PAGES,
+    PAGES,
     PARAMETER_TEXT,
     STDERR_TEXT,
     chapter_one,
@@ -25,13 +29,14 @@ from publish_helpers import (
 )
 
 from sozialplanung.errors import PublishError, QuartoError
-from sozialplanung.indicators import INDICATORS
-from sozialplanung.pages import render_accessibility, render_method
+from sozialplanung.pages import render_accessibility, render_overview
 from sozialplanung.publish import build_site_nbconvert, publish
 from sozialplanung.quarto import find_quarto, render_with_quarto, write_project
+from sozialplanung.sitemap import site_map
 
 NOTICE = "Synthetische Beispieldaten – keine amtliche Statistik."
 STAND_IN_PAGE = "<p>von der Quarto-Attrappe gerendert</p>"
+LEAKING_PAGE = "<p>In Lahnberge lebten 2 Kinder in Bedarfsgemeinschaften.</p>"
 STAND_IN = """#!{python}
 import json, os, sys, time
 from pathlib import Path
@@ -46,10 +51,10 @@ if mode == "fail":
     sys.exit(3)
 if mode == "sleep":
     time.sleep(30)
-if mode == "success":
+if mode in ("success", "leak"):
     site = Path(sys.argv[2]) / "_site"
     site.mkdir()
-    (site / "index.html").write_text({page!r}, encoding="utf-8")
+    (site / "index.html").write_text({page!r} if mode == "success" else {leak!r}, encoding="utf-8")
 """
 
 
@@ -57,7 +62,8 @@ def stand_in(folder: Path, mode: str = "success") -> Path:
     """An executable called ``quarto`` in ``folder`` that records how it was called."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "quarto"
-    path.write_text(STAND_IN.format(python=sys.executable, mode=mode, page=STAND_IN_PAGE), encoding="utf-8")
+    script = STAND_IN.format(python=sys.executable, mode=mode, page=STAND_IN_PAGE, leak=LEAKING_PAGE)
+    path.write_text(script, encoding="utf-8")
     path.chmod(0o755)
     return path
 
@@ -120,6 +126,25 @@ def test_wrapper_runs_quarto_render_in_the_project_and_installs_the_site(edition
     assert not (project / "_site").exists()
 
 
+def test_installed_site_gets_downloads_provenance_and_a_manifest_of_everything(edition, tmp_path):
+    site = render_with_quarto(edition, str(stand_in(tmp_path / "bin")), timeout=60).parent
+    files = site_files(site)
+    assert f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv" in files and "downloads/01_bevoelkerung.xlsx" in files
+    assert {f"downloads/profil-{k}.xlsx" for k, *_ in DISTRICTS} <= set(files)
+    manifest = json.loads(files["manifest.json"])
+    assert set(manifest) == set(files) - {"manifest.json"}
+    assert json.loads(files["provenance.json"])["engine"] == "quarto"
+
+
+def test_the_publish_gate_refuses_a_rendered_small_count_and_keeps_the_site(edition, tmp_path):
+    site = build_site_nbconvert(edition).parent
+    before = site_files(site)
+    with pytest.raises(PublishError, match=r"publish gate(.|\n)*index\.html(.|\n)*'2'"):
+        render_with_quarto(edition, str(stand_in(tmp_path / "bin", mode="leak")), timeout=60)
+    assert site_files(site) == before
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".")]
+
+
 def test_quarto_project_is_german_and_does_not_execute(edition):
     project = edition.paths.quarto_dir
     write_project(edition, project)
@@ -132,11 +157,18 @@ def test_quarto_project_is_german_and_does_not_execute(edition):
     assert html["theme"] == "none" and html["html-math-method"] == "plain"
     navbar = config["website"]["navbar"]["left"]
     assert [item["href"] for item in navbar] == [
-        "index.qmd", "01_bevoelkerung.ipynb", "02_existenzsicherung.ipynb", "methodik.qmd", "barrierefreiheit.qmd",
+        "index.qmd", "01_bevoelkerung.ipynb", "02_existenzsicherung.ipynb", "03_methodik.ipynb", "stadtteile.qmd",
+        "barrierefreiheit.qmd",
     ]  # fmt: skip
-    assert [item["text"] for item in navbar][1] == "1 Bevölkerung"
+    assert len(navbar) == len(NAV_PAGES)
+    assert [item["text"] for item in navbar][1] == "1 Bevölkerung" and navbar[4]["text"] == "Stadtteilprofile"
     for item in navbar:
         assert (project / item["href"]).is_file()
+    rendered = config["project"]["render"]
+    assert [name.rsplit(".", 1)[0] for name in rendered] == [page.removesuffix(".html") for page in PAGES]
+    assert "profil-243.ipynb" in rendered and "methodik.qmd" not in rendered
+    for name in rendered:
+        assert (project / name).is_file(), name
     for name, content in site_files(project).items():
         assert b"http://" not in content and b"https://" not in content, name
 
@@ -144,10 +176,11 @@ def test_quarto_project_is_german_and_does_not_execute(edition):
 def test_quarto_pages_share_the_nbconvert_content(edition):
     project = edition.paths.quarto_dir
     write_project(edition, project)
-    method = (project / "methodik.qmd").read_text(encoding="utf-8")
-    assert method.startswith("---\ntitle: Methodik und Definitionen\n")
-    assert str(render_method(edition)) in method
-    assert all(indicator.name in method for indicator in INDICATORS)
+    overview = (project / "stadtteile.qmd").read_text(encoding="utf-8")
+    assert overview.startswith("---\ntitle: Stadtteilprofile\n")
+    assert str(render_overview(edition, site_map(edition))) in overview
+    assert all(f'href="profil-{k}.html">{name}</a>' in overview for k, name, *_ in DISTRICTS)
+    assert not (project / "methodik.qmd").exists()
     assert str(render_accessibility(edition)) in (project / "barrierefreiheit.qmd").read_text(encoding="utf-8")
     assert "Stichtag 31.12.2024" in (project / "index.qmd").read_text(encoding="utf-8")
     assert NOTICE in (project / "_hinweis.html").read_text(encoding="utf-8")
@@ -163,6 +196,25 @@ def test_quarto_notebooks_are_cleaned(edition):
     raw = (project / "01_bevoelkerung.ipynb").read_text(encoding="utf-8")
     for forbidden in (STDERR_TEXT, PARAMETER_TEXT, CODE_TEXT, '"stream"', "parameters"):
         assert forbidden not in raw, forbidden
+    assert f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv" in raw  # the download line under the table
+
+
+def test_quarto_profiles_have_their_title_downloads_and_neighbour_links(edition):
+    project = edition.paths.quarto_dir
+    write_project(edition, project)
+    notebook = nbformat.read(project / "profil-212.ipynb", as_version=4)
+    front = yaml.safe_load(notebook.cells[0].source.strip("-\n"))
+    assert front == {"title": "Stadtteilprofil Weidenhausen", "pagetitle": "Stadtteilprofil Weidenhausen"}
+    raw = (project / "profil-212.ipynb").read_text(encoding="utf-8")
+    assert "downloads/profil-212/kennzahlen-212-2024.csv" in raw and "downloads/profil-212.xlsx" in raw
+    assert PARAMETER_TEXT not in raw and "kennziffer =" not in raw
+    browse = notebook.cells[-1]
+    assert browse.cell_type == "markdown" and browse.source.startswith("```{=html}\n<nav")
+    links = BeautifulSoup(browse.source, "html.parser").find_all("a")
+    assert [(a["href"], a.get_text()) for a in links] == [
+        ("profil-211.html", "Vorheriges Profil: Altstadt"), ("stadtteile.html", "Alle Stadtteilprofile"),
+        ("profil-213.html", "Nächstes Profil: Campusviertel"),
+    ]  # fmt: skip
 
 
 def test_quarto_project_is_the_same_in_every_build(tmp_path):
@@ -247,5 +299,7 @@ def test_real_quarto_renders_the_edition(edition):
     assert "Bevölkerung" in chapter
     for forbidden in (STDERR_TEXT, PARAMETER_TEXT, CODE_TEXT, "Traceback"):
         assert forbidden not in chapter
-    method = (index.parent / "methodik.html").read_text(encoding="utf-8")
-    assert all(indicator.name in method for indicator in INDICATORS)
+    assert f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv" in chapter
+    assert "Definitionen der Kennzahlen" in (index.parent / "03_methodik.html").read_text(encoding="utf-8")
+    assert "Stadtteilprofil Oberer Richtsberg" in (index.parent / "profil-243.html").read_text(encoding="utf-8")
+    assert "profil-211.html" in (index.parent / "stadtteile.html").read_text(encoding="utf-8")

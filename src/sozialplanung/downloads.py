@@ -144,7 +144,7 @@ def link_downloads(html_fragment: str, chapter_id: str, table_ids: Collection[st
         line.append("Tabelle herunterladen: ")
         line.append(_link(soup, csv_path, "csv", table_id, "CSV", f"Tabelle „{name}“ als CSV herunterladen", "text/csv"))
         line.append(" · ")
-        label = "Excel (alle Tabellen des Kapitels)"
+        label = "Excel (alle Tabellen dieser Seite)"
         line.append(_link(soup, xlsx_path, "xlsx", table_id, label, f"{label} herunterladen", XLSX_MIMETYPE))
         wrapper.append(line)
     return str(soup)

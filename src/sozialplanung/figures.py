@@ -160,9 +160,15 @@ def line_over_years(
             axes.annotate(f"{name}: {format_number(value, decimals)}", (year, value), xytext=(6, 0),
                           textcoords="offset points", va="center", fontsize=8,
                           color=PALETTE[index % len(PALETTE)])
-            first = series.dropna(subset=["wert"]).iloc[0]
-            summaries.append(f"{name} von {format_number(first['wert'], decimals)} ({int(first['jahr'])}) "
-                             f"auf {format_number(value, decimals)} ({year})")
+            shown = series.dropna(subset=["wert"])
+            first = shown.iloc[0]
+            if len(shown) == 1:
+                summaries.append(f"{name} {format_number(value, decimals)} ({year}), übrige Jahre nicht ausgewiesen")
+            else:
+                summaries.append(f"{name} von {format_number(first['wert'], decimals)} ({int(first['jahr'])}) "
+                                 f"auf {format_number(value, decimals)} ({year})")
+        else:
+            summaries.append(f"{name} nicht ausgewiesen")
     years = sorted(data["jahr"].unique())
     axes.set_xticks(years, [str(y) for y in years])
     axes.set_xlim(years[0] - 0.3, years[-1] + 1.6)

@@ -1,34 +1,34 @@
 """What the pages of the HTML edition say, for both publishing engines.
 
 The German text lives in Jinja templates under ``templates/pages/``; this module gathers the numbers
-and definitions they show and renders them into HTML fragments. The nbconvert engine wraps the
-fragments in ``templates/page.html.j2``; the Quarto engine embeds the same fragments in ``.qmd``
-files, so both editions say the same thing in the same words.
+and names they show and renders them into HTML fragments. The nbconvert engine wraps the fragments
+in ``templates/page.html.j2``; the Quarto engine embeds the same fragments in ``.qmd`` files, so both
+editions say the same thing in the same words. Which pages exist is :mod:`sozialplanung.sitemap`'s.
 """
 
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
-from importlib import metadata
+from datetime import date
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .confidentiality import LEGEND, Confidentiality
-from .config import EditionConfig, Edition
+from .config import Edition, EditionConfig
 from .errors import PublishError
 from .format import format_change, format_count, format_date
-from .indicators import CITY, INDICATOR_BY_ID, INDICATORS, Indicator
+from .indicators import CITY, INDICATOR_BY_ID, Indicator
+from .manifest import MANIFEST_FILE
 from .paths import TEMPLATES_DIR
+from .provenance import PROVENANCE_FILE, Provenance, flat_parameters
+from .sitemap import Page, SiteMap
 
 POPULATION_INDICATOR = "auslaenderanteil"
 """Its denominator is every resident, so it gives the population figure on the start page."""
 
-LEVEL_LABELS = {"stadtbezirk": "Stadtbezirke und Gesamtstadt", "stadt": "nur Gesamtstadt"}
 ENGINE_LABELS = {"nbconvert": "nbconvert (eingebaute Veröffentlichung)", "quarto": "Quarto"}
-VERSIONED_PACKAGES = ("sozialplanung", "pandas", "nbconvert")
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -36,47 +36,6 @@ _environment = Environment(
     undefined=StrictUndefined,  # a misspelt variable fails the build instead of leaving a gap
     keep_trailing_newline=True,
 )
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of the edition and how the navigation names it."""
-
-    filename: str
-    title: str
-    heading: str
-    nav_label: str
-    chapter_id: str | None = None
-
-    @property
-    def stem(self) -> str:
-        return self.filename.removesuffix(".html")
-
-
-START_PAGE = "index.html"
-METHOD_PAGE = Page("methodik.html", "Methodik und Definitionen", "Methodik und Definitionen", "Methodik")
-ACCESSIBILITY_PAGE = Page(
-    "barrierefreiheit.html", "Erklärung zur Barrierefreiheit", "Erklärung zur Barrierefreiheit", "Barrierefreiheit"
-)
-
-
-def chapter_number(chapter_id: str) -> int:
-    """``"01_bevoelkerung"`` → 1: chapters are numbered by their id, as notebook and stage are."""
-    return int(chapter_id.split("_", 1)[0])
-
-
-def chapter_pages(config: EditionConfig) -> tuple[Page, ...]:
-    pages = []
-    for chapter in config.chapters:
-        label = f"{chapter_number(chapter.id)} {chapter.title}"
-        pages.append(Page(f"{chapter.id}.html", chapter.title, label, label, chapter.id))
-    return tuple(pages)
-
-
-def site_pages(config: EditionConfig) -> tuple[Page, ...]:
-    """Every page in navigation order: start page, chapters, method page, accessibility statement."""
-    start = Page(START_PAGE, "Startseite", config.title, "Startseite")
-    return (start, *chapter_pages(config), METHOD_PAGE, ACCESSIBILITY_PAGE)
 
 
 def _render(template: str, **context: object) -> Markup:
@@ -91,31 +50,31 @@ def render_notice(config: EditionConfig) -> Markup:
     return _render("pages/notice.html.j2", synthetic=config.data.synthetic)
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "nicht installiert"
+def render_build_warning(provenance: Provenance) -> Markup:
+    """A warning at the top of every page of a build from uncommitted changes (empty otherwise)."""
+    return _render("pages/build_warning.html.j2", dirty=provenance.dirty)
 
 
-def build_versions() -> list[tuple[str, str]]:
-    """Software versions for the provenance block; no timestamps, so builds stay byte-identical."""
-    versions = [(name, _version(name)) for name in VERSIONED_PACKAGES]
-    versions.insert(1, ("Python", platform.python_version()))
-    return versions
-
-
-def render_provenance(edition: Edition, engine: str) -> Markup:
-    config = edition.config
+def render_provenance(provenance: Provenance) -> Markup:
+    """The provenance block of every page's footer (the same facts as ``provenance.json``)."""
+    data = provenance.data
     return _render(
         "pages/provenance.html.j2",
-        edition_title=config.title,
-        edition=config.edition,
-        reference_date=format_date(config.reference_date),
-        synthetic=config.data.synthetic,
-        raw_dir=config.data.raw_dir,
-        engine=ENGINE_LABELS[engine],
-        versions=build_versions(),
+        edition_title=provenance.title,
+        edition=provenance.edition,
+        reference_date=format_date(date.fromisoformat(provenance.reference_date)),
+        synthetic=provenance.synthetic,
+        raw_dir=data.path,
+        data_md5=data.md5,
+        data_files=f"{format_count(data.nfiles)} {'Datei' if data.nfiles == 1 else 'Dateien'}",
+        git=provenance.git,
+        params_file=provenance.params_file,
+        params_sha256=provenance.params_sha256,
+        parameters=flat_parameters(provenance.parameters),
+        engine=ENGINE_LABELS[provenance.engine],
+        versions=list(provenance.software.items()),
+        provenance_file=PROVENANCE_FILE,
+        manifest_file=MANIFEST_FILE,
     )
 
 
@@ -207,7 +166,7 @@ def key_figures(config: EditionConfig, frame: pd.DataFrame) -> list[KeyFigure]:
     return figures
 
 
-def render_start(edition: Edition, frame: pd.DataFrame) -> Markup:
+def render_start(edition: Edition, frame: pd.DataFrame, site: SiteMap) -> Markup:
     config = edition.config
     return _render(
         "pages/start.html.j2",
@@ -215,43 +174,33 @@ def render_start(edition: Edition, frame: pd.DataFrame) -> Markup:
         year=config.year,
         first_year=config.first_year,
         key_figures=key_figures(config, frame),
-        chapters=chapter_pages(config),
-        method_page=METHOD_PAGE,
+        chapters=site.chapters,
+        method_chapter=site.method_chapter,
+        overview=site.overview,
+        districts=format_count(len(site.districts)),
     )
 
 
-# --- method page and accessibility statement ----------------------------------------------
+# --- district overview and accessibility statement -------------------------------------
 
 
-def indicator_rows() -> list[dict[str, str]]:
-    """One row per indicator for the definitions table, in the indicator module's order."""
-    return [
-        {
-            "name": i.name,
-            "numerator": i.numerator,
-            "denominator": i.denominator,
-            "unit": i.unit,
-            "level": LEVEL_LABELS[i.level],
-            "note": i.note,
-            "source": i.source,
-        }
-        for i in INDICATORS
-    ]
+def district_groups(site: SiteMap) -> list[tuple[str, list[tuple[str, list[Page]]]]]:
+    """The profile pages grouped by Teil, then Stadtbereich, each group in kennziffer order."""
+    parts: dict[str, dict[str, list[Page]]] = {}
+    for district, page in zip(site.districts, site.profiles):
+        parts.setdefault(district.part, {}).setdefault(district.area, []).append(page)
+    return [(part, list(areas.items())) for part, areas in parts.items()]
 
 
-def render_method(edition: Edition) -> Markup:
+def render_overview(edition: Edition, site: SiteMap) -> Markup:
+    """The overview of the district profiles (``stadtteile.html``)."""
     config = edition.config
-    threshold = format_count(config.confidentiality.threshold)
     return _render(
-        "pages/methodik.html.j2",
-        year=config.year,
+        "pages/stadtteile.html.j2",
+        districts=format_count(len(site.districts)),
         first_year=config.first_year,
         reference_date=format_date(config.reference_date),
-        synthetic=config.data.synthetic,
-        raw_dir=config.data.raw_dir,
-        indicators=indicator_rows(),
-        threshold=threshold,
-        legend=[(symbol, text.format(threshold=threshold)) for symbol, text in LEGEND.items()],
+        groups=district_groups(site),
     )
 
 
@@ -265,21 +214,38 @@ def render_accessibility(edition: Edition) -> Markup:
     )
 
 
-# --- the nbconvert layout -------------------------------------------------------------------
+# --- navigation and the nbconvert layout --------------------------------------------------
 
 
-def render_layout(edition: Edition, page: Page, content: Markup, engine: str = "nbconvert") -> str:
-    """A complete page: header, notice, navigation, content, chapter links and provenance."""
-    pages = site_pages(edition.config)
-    chapters = [p for p in pages if p.chapter_id is not None]
-    position = chapters.index(page) if page in chapters else None
+def render_browse(site: SiteMap, page: Page) -> Markup:
+    """Links to the previous and next chapter or profile (empty for other pages)."""
+    previous, following = site.neighbours(page)
+    return _render(
+        "pages/browse.html.j2",
+        profile=page.kennziffer is not None,
+        previous=previous,
+        next=following,
+        overview=site.overview,
+    )
+
+
+def navigation(site: SiteMap, page: Page) -> list[tuple[Page, str | None]]:
+    """The main navigation's items with their ``aria-current``: ``page`` for the page itself,
+    ``true`` for the item whose section the page belongs to (a profile: the overview)."""
+    marks = {page.filename: "page"}
+    if page.section is not None:
+        marks[page.section] = "true"
+    return [(item, marks.get(item.filename)) for item in site.navigation]
+
+
+def render_layout(edition: Edition, site: SiteMap, page: Page, content: Markup, provenance: Provenance) -> str:
+    """A complete page: header, notices, navigation, content, neighbour links and provenance."""
     return _environment.get_template("page.html.j2").render(
         edition_title=edition.config.title,
         page=page,
-        pages=pages,
+        navigation=navigation(site, page),
         content=content,
-        notice=render_notice(edition.config),
-        provenance=render_provenance(edition, engine),
-        previous=chapters[position - 1] if position else None,
-        next=chapters[position + 1] if position is not None and position + 1 < len(chapters) else None,
+        notice=render_notice(edition.config) + render_build_warning(provenance),
+        provenance=render_provenance(provenance),
+        browse=render_browse(site, page),
     )

@@ -2,9 +2,11 @@
 
 Quarto is not installable on every machine, so nothing else depends on it: the built-in nbconvert
 engine (:mod:`sozialplanung.publish`) builds the same edition. This wrapper writes a Quarto project
-into ``outputs/<edition>/quarto/`` holding the cleaned, already executed chapter notebooks (Quarto
-must not run them again) and ``.qmd`` pages with the same German content as the nbconvert pages,
-runs Quarto in a subprocess and swaps the rendered ``_site`` in as the edition's site.
+into ``outputs/<edition>/quarto/`` holding the cleaned, already executed chapter and district profile
+notebooks (Quarto must not run them again; their tables already carry the download links) and
+``.qmd`` pages with the same German content as the nbconvert pages, runs Quarto in a subprocess and
+installs the rendered ``_site`` as the edition's site, with the downloads, ``provenance.json`` and
+``manifest.json`` added and the publish gate passed.
 """
 
 from __future__ import annotations
@@ -20,22 +22,31 @@ import nbformat
 import yaml
 from markupsafe import Markup
 
+from . import provenance
+from .atomic import replace_directory
 from .config import Edition
+from .downloads import link_notebook_downloads
 from .errors import QuartoError
 from .pages import (
-    ACCESSIBILITY_PAGE,
-    METHOD_PAGE,
-    START_PAGE,
-    Page,
     render_accessibility,
-    render_method,
+    render_browse,
+    render_build_warning,
     render_notice,
+    render_overview,
     render_provenance,
     render_start,
-    site_pages,
 )
-from .atomic import replace_directory
-from .publish import copy_stylesheet, read_chapter, read_indicator_frame, write_text
+from .provenance import Provenance
+from .publish import (
+    Document,
+    copy_stylesheet,
+    finish_site,
+    read_documents,
+    read_indicator_frame,
+    write_downloads,
+    write_text,
+)
+from .sitemap import START_PAGE, Page, SiteMap, site_map
 
 OUTPUT_DIR = "_site"
 NOTICE_FILE = "_hinweis.html"
@@ -60,7 +71,7 @@ def not_found_error(executable: str | None = None) -> QuartoError:
 def render_with_quarto(edition: Edition, executable: str, timeout: float) -> Path:
     """Write the Quarto project, render it and install the result as the site; returns its index.html."""
     project = edition.paths.quarto_dir
-    write_project(edition, project)
+    origin, documents = write_project(edition, project)
     command = [executable, "render", str(project), "--to", "html"]
     returncode, stderr = _run(command, cwd=project, timeout=timeout)
     if returncode != 0:
@@ -76,7 +87,13 @@ def render_with_quarto(edition: Edition, executable: str, timeout: float) -> Pat
             f"Quarto finished but wrote no {OUTPUT_DIR}/{START_PAGE} in {project}.\n"
             f"Command: {shlex.join(command)}\n{WHAT_TO_DO}"
         )
-    replace_directory(edition.paths.site_dir, lambda staging: _move_contents(rendered, staging))
+
+    def install(staging: Path) -> None:
+        _move_contents(rendered, staging)
+        write_downloads(staging, edition, documents)
+        finish_site(staging, origin, edition)
+
+    replace_directory(edition.paths.site_dir, install)
     return edition.paths.site_dir / START_PAGE
 
 
@@ -116,21 +133,21 @@ def _move_contents(source: Path, target: Path) -> None:
 
 
 def _source_name(page: Page) -> str:
-    """The Quarto source of a page: chapters are notebooks, the other pages ``.qmd``."""
-    return f"{page.stem}.ipynb" if page.chapter_id else f"{page.stem}.qmd"
+    """The Quarto source of a page: chapters and profiles are notebooks, the other pages ``.qmd``."""
+    return f"{page.stem}.ipynb" if page.from_notebook else f"{page.stem}.qmd"
 
 
-def quarto_config(edition: Edition) -> dict:
+def quarto_config(edition: Edition, site: SiteMap | None = None) -> dict:
     """The content of ``_quarto.yml``: German, no execution, no code, nothing from a CDN."""
-    pages = site_pages(edition.config)
+    site = site or site_map(edition)
     return {
-        "project": {"type": "website", "output-dir": OUTPUT_DIR, "render": [_source_name(p) for p in pages]},
+        "project": {"type": "website", "output-dir": OUTPUT_DIR, "render": [_source_name(p) for p in site.pages]},
         "lang": "de",
         "execute": {"enabled": False},  # the notebooks are executed already (Papermill)
         "website": {
             "title": edition.config.title,
             "search": False,
-            "navbar": {"left": [{"href": _source_name(p), "text": p.nav_label} for p in pages]},
+            "navbar": {"left": [{"href": _source_name(p), "text": p.nav_label} for p in site.navigation]},
         },
         "format": {
             "html": {
@@ -154,34 +171,59 @@ def _front_matter(page: Page) -> str:
     return "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n"
 
 
-def _qmd(page: Page, content: Markup) -> str:
+def _raw_html(content: Markup) -> str:
     # A raw HTML block: Pandoc passes the shared fragment through unchanged.
-    return f"{_front_matter(page)}\n```{{=html}}\n{content}\n```\n"
+    return f"```{{=html}}\n{content}\n```"
 
 
-def write_project(edition: Edition, project: Path) -> None:
-    """Write the Quarto project afresh (the folder is generated; nothing in it is kept)."""
+def _qmd(page: Page, content: Markup) -> str:
+    return f"{_front_matter(page)}\n{_raw_html(content)}\n"
+
+
+def _quarto_notebook(site: SiteMap, document: Document) -> nbformat.NotebookNode:
+    """A document's notebook for Quarto: front matter first, download lines under its tables and
+    the links to its neighbours last (cells with fixed ids: the project is the same every time)."""
+    notebook = document.notebook
+    link_notebook_downloads(notebook, document.download_id, document.table_ids)
+    front_matter = nbformat.v4.new_raw_cell(_front_matter(document.page))
+    front_matter.id = "front-matter"
+    notebook.cells.insert(0, front_matter)
+    browse = render_browse(site, document.page).strip()
+    if browse:
+        links = nbformat.v4.new_markdown_cell(_raw_html(browse))
+        links.id = "blaettern"
+        notebook.cells.append(links)
+    return notebook
+
+
+def write_project(edition: Edition, project: Path) -> tuple[Provenance, list[Document]]:
+    """Write the Quarto project afresh (the folder is generated; nothing in it is kept).
+
+    Returns the provenance its pages show, for ``provenance.json`` of the rendered site, and the
+    documents whose downloads the site gets.
+    """
     config = edition.config
+    site = site_map(edition)
     # Read and check everything first, so a broken chapter leaves no half-written project.
-    chapters = {p.filename: read_chapter(edition, config.chapter(p.chapter_id)) for p in site_pages(config) if p.chapter_id}
+    documents = read_documents(edition, site)
     contents = {
-        START_PAGE: render_start(edition, read_indicator_frame(edition)),
-        METHOD_PAGE.filename: render_method(edition),
-        ACCESSIBILITY_PAGE.filename: render_accessibility(edition),
+        START_PAGE: render_start(edition, read_indicator_frame(edition), site),
+        site.overview.filename: render_overview(edition, site),
+        site.accessibility.filename: render_accessibility(edition),
     }
+    origin = provenance.collect(edition, engine="quarto")
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
-    write_text(project / "_quarto.yml", yaml.safe_dump(quarto_config(edition), allow_unicode=True, sort_keys=False))
-    write_text(project / NOTICE_FILE, str(render_notice(config)) + "\n")
-    write_text(project / PROVENANCE_FILE, str(render_provenance(edition, "quarto")) + "\n")
+    settings = yaml.safe_dump(quarto_config(edition, site), allow_unicode=True, sort_keys=False)
+    write_text(project / "_quarto.yml", settings)
+    write_text(project / NOTICE_FILE, str(render_notice(config) + render_build_warning(origin)) + "\n")
+    write_text(project / PROVENANCE_FILE, str(render_provenance(origin)) + "\n")
     copy_stylesheet(project)
-    for page in site_pages(config):
-        if page.chapter_id:
-            notebook = chapters[page.filename]
-            front_matter = nbformat.v4.new_raw_cell(_front_matter(page))
-            front_matter.id = "front-matter"  # a fixed id: the generated project is the same every time
-            notebook.cells.insert(0, front_matter)
-            write_text(project / _source_name(page), nbformat.writes(notebook) + "\n")
-        else:
+    for document in documents:
+        notebook = _quarto_notebook(site, document)
+        write_text(project / _source_name(document.page), nbformat.writes(notebook) + "\n")
+    for page in site.pages:
+        if not page.from_notebook:
             write_text(project / _source_name(page), _qmd(page, contents[page.filename]))
+    return origin, documents

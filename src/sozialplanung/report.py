@@ -454,7 +454,7 @@ class ChapterContext:
     def synthetic_notice(self) -> str:
         if not self.config.data.synthetic:
             return ""
-        return ("> **Hinweis:** Dieses Kapitel beruht auf synthetischen Beispieldaten. "
+        return ("> **Hinweis:** Diese Seite beruht auf synthetischen Beispieldaten. "
                 "Die Zahlen sind künstlich erzeugt und keine amtliche Statistik.")
 
 

@@ -1,0 +1,61 @@
+"""Benchmark: build the sample edition from scratch in a temporary copy and print how long each step
+takes and how much memory the build needed. Prints figures only; nothing here asserts a target.
+
+    .venv/bin/python benchmarks/build_edition.py [--edition 2024]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from sozialplanung import pipeline
+from sozialplanung.config import open_edition
+from sozialplanung.indicators import run_indicators
+from sozialplanung.publish import publish
+from sozialplanung.validate import run_validation
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edition", default="2024")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        project = Path(folder) / "project"
+        for part in ("params", "notebooks", "data/reference"):
+            shutil.copytree(REPO / part, project / part)
+        edition = open_edition(args.edition, project)
+        steps = [
+            ("sample data", lambda: pipeline.generate_sample_data(edition)),
+            ("validate", lambda: run_validation(edition)),
+            ("indicators", lambda: run_indicators(edition)),
+            ("chapters", lambda: pipeline.execute_chapters(edition, progress=lambda m: None)),
+            ("profiles", lambda: pipeline.execute_profiles(edition, progress=lambda m: None)),
+            ("publish", lambda: publish(edition, engine="nbconvert")),
+        ]
+        total = 0.0
+        print(f"{'step':<14}{'seconds':>9}")
+        for name, step in steps:
+            start = time.perf_counter()
+            step()
+            elapsed = time.perf_counter() - start
+            total += elapsed
+            print(f"{name:<14}{elapsed:>9.1f}")
+        print(f"{'total':<14}{total:>9.1f}")
+        site = edition.paths.site_dir
+        files = [p for p in site.rglob("*") if p.is_file()]
+        print(f"site: {len(list(site.glob('*.html')))} pages, {len(files)} files, "
+              f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB")
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak memory: {own:.0f} MB (this process), {kernels:.0f} MB (largest kernel)")
+
+
+if __name__ == "__main__":
+    main()
