@@ -55,3 +55,23 @@ def test_missing_notebook_is_reported(project):
     (project / "notebooks" / "01_bevoelkerung.ipynb").unlink()
     with pytest.raises(ChapterExecutionError, match="notebook notebooks/01_bevoelkerung.ipynb not found"):
         execute_chapter(open_edition("2024", project), "01_bevoelkerung")
+
+
+def test_profiles_run_in_parallel_each_in_the_notebooks_folder(project):
+    """Kernels start in threads; each must still see ``notebooks/`` as its working folder."""
+    import os
+
+    edition = open_edition("2024", project)
+    notebook = new_notebook(cells=[
+        new_code_cell('edition = "default"\nproject_dir = "nowhere"\nkennziffer = 0', metadata={"tags": ["parameters"]}),
+        new_code_cell("import os\nassert os.path.basename(os.getcwd()) == 'notebooks', os.getcwd()\nprint(kennziffer)"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(notebook, project / "notebooks" / "stadtteilprofil.ipynb")
+    before = os.getcwd()
+    from sozialplanung.execute import execute_profiles
+
+    paths = execute_profiles(edition, workers=4)
+    assert os.getcwd() == before
+    assert len(paths) == 33
+    printed = {nbformat.read(p, as_version=4).cells[-1].outputs[0]["text"].strip() for p in paths}
+    assert printed == {p.stem for p in paths}

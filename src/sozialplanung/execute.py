@@ -40,8 +40,10 @@ def _run(edition: Edition, source: Path, target: Path, parameters: dict[str, obj
     try:
         papermill.execute_notebook(
             str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
-            cwd=str(project.notebooks_dir), progress_bar=False, log_output=False,
-            execution_timeout=timeout, language="python",
+            progress_bar=False, log_output=False, execution_timeout=timeout, language="python",
+            # The kernel's working folder, given to nbclient rather than papermill's ``cwd``: that
+            # changes the folder of this whole process, which races when kernels start in threads.
+            resources={"metadata": {"path": str(project.notebooks_dir)}},
         )
     except PapermillExecutionError as exc:
         failed = edition.paths.failed_dir / failed_name
