@@ -115,7 +115,7 @@ class DistrictProfile:
     def location_map(self) -> FigureOutput:
         """Where the district lies: the city's districts with this one marked."""
         chapter = self.chapter
-        here, others = self.name, "übrige Stadtbezirke"
+        here, others = "hier", "andere"  # short: the label is printed on every tile
         values = pd.DataFrame({
             "kennziffer": chapter.districts["kennziffer"],
             "klasse": [here if k == self.kennziffer else others for k in chapter.districts["kennziffer"]],

@@ -438,7 +438,7 @@ class ChapterContext:
         excluded = result.excluded.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
         if excluded.empty:
             return "Alle Stadtbezirke sind in den Sozialindex einbezogen."
-        listed = "; ".join(f"{row.stadtbezirk} ({row.reason})" for row in excluded.itertuples())
+        listed = "; ".join(f"{row.stadtbezirk}: {row.reason}" for row in excluded.itertuples())
         return (f"Nicht in den Sozialindex einbezogen sind {format_count(len(excluded))} Stadtbezirke: {listed}. "
                 "In so kleinen Stadtbezirken hängen Quoten an wenigen Personen und schwanken zufällig; "
                 "ihre Werte stehen in den Stadtteilprofilen, soweit die Geheimhaltung es erlaubt.")
