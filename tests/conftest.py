@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+COMMAND_ENV = {
+    **os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.org",
+}  # fmt: skip
+"""Environment for git, dvc and sozialbericht run by tests: the venv's commands first, a git identity."""
+
+
+def run(args: list[str], cwd: Path) -> str:
+    """Run a command the tests need to succeed; fail with its output otherwise."""
+    result = subprocess.run(args, cwd=cwd, env=COMMAND_ENV, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+    return result.stdout
 
 
 @pytest.fixture

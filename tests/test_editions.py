@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import papermill
@@ -14,7 +11,7 @@ import yaml
 from publish_helpers import make_edition
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import BIN, REPO, run
 from sozialplanung.cli import app
 from sozialplanung.config import latest_edition, load_config, open_edition
 from sozialplanung.datastore import add_raw_data, pointer_file, unpushed
@@ -22,15 +19,6 @@ from sozialplanung.editions import DISABLED_MARK, new_edition, retarget_pipeline
 from sozialplanung.errors import ConfigError
 from sozialplanung.provenance import data_version
 
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GIT_AUTHOR_NAME": "Test",
-       "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
-
-
-def run(args: list[str], cwd: Path) -> str:
-    result = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
-    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
-    return result.stdout
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -16,21 +13,10 @@ import yaml
 from bs4 import BeautifulSoup
 from publish_helpers import PAGES, make_edition
 
+from conftest import BIN, run
 from sozialplanung.provenance import VERSIONED_PACKAGES, data_version, flat_parameters, read
 from sozialplanung.publish import build_site_nbconvert
 from sozialplanung.scm import GitState, git_state
-
-BIN = Path(sys.executable).parent
-GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
-
-
-def run(args: list[str], cwd: Path) -> str:
-    env = {**os.environ, **GIT_ENV, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
-    return result.stdout
-
 
 def commit_all(root: Path, message: str = "commit") -> str:
     run(["git", "add", "-A"], root)

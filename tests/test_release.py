@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from publish_helpers import make_edition
 from typer.testing import CliRunner
 
+from conftest import BIN, COMMAND_ENV, run
 from sozialplanung.cli import app
 from sozialplanung.datastore import add_raw_data
 from sozialplanung.publish import build_site_nbconvert
 from sozialplanung.release import REPUBLISH, ReleaseError, release, release_problems, tag_name
 
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GIT_AUTHOR_NAME": "Test",
-       "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
-
-
-def run(args: list[str], cwd: Path) -> str:
-    result = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
-    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
-    return result.stdout
 
 
 def commit(root: Path, message: str) -> None:
@@ -36,7 +25,7 @@ def commit(root: Path, message: str) -> None:
 def ready(tmp_path, monkeypatch):
     """A real-data edition: data added and pushed, everything committed, the site built from the commit."""
     for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(key, ENV[key])
+        monkeypatch.setenv(key, COMMAND_ENV[key])
     root = tmp_path / "projekt"
     edition = make_edition(root, synthetic=False)
     (root / ".gitignore").write_text("/outputs/\n/data/processed/\n", encoding="utf-8")

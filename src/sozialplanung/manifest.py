@@ -32,8 +32,9 @@ class Difference:
         }[self.kind]
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def file_digest(path: Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file, read in chunks (sha256 for the manifest, md5 as DVC hashes data)."""
+    digest = hashlib.new(algorithm)
     with path.open("rb") as file:
         while chunk := file.read(_CHUNK):
             digest.update(chunk)
@@ -43,7 +44,7 @@ def sha256(path: Path) -> str:
 def hash_site(site_dir: Path) -> dict[str, str]:
     """Path (relative, with ``/``) → SHA-256 of every file in the site except the manifest itself."""
     files = (p for p in site_dir.rglob("*") if p.is_file())
-    hashes = {p.relative_to(site_dir).as_posix(): sha256(p) for p in files}
+    hashes = {p.relative_to(site_dir).as_posix(): file_digest(p) for p in files}
     hashes.pop(MANIFEST_FILE, None)
     return dict(sorted(hashes.items()))
 

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .config import Edition
+from .manifest import file_digest
 from .scm import GitState, git_state
 
 PROVENANCE_FILE = "provenance.json"
@@ -27,7 +28,6 @@ VERSIONED_PACKAGES = (
     "sozialplanung", "pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "papermill", "dvc", "pandera",
     "babel", "openpyxl",
 )  # fmt: skip
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -136,20 +136,12 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-def file_md5(path: Path) -> str:
-    digest = hashlib.md5()
-    with path.open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def data_version(folder: Path, shown_as: str) -> DataVersion:
     """The DVC directory hash of ``folder`` (``shown_as`` is its project-relative name)."""
     if not folder.is_dir():
         return DataVersion(path=shown_as, md5=None, nfiles=0, size=0)
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    entries = [{"md5": file_md5(p), "relpath": p.relative_to(folder).as_posix()} for p in files]
+    entries = [{"md5": file_digest(p, "md5"), "relpath": p.relative_to(folder).as_posix()} for p in files]
     entries.sort(key=lambda entry: entry["relpath"])
     listing = json.dumps(entries, sort_keys=True).encode("utf-8")
     return DataVersion(
