@@ -251,3 +251,17 @@ def text_files(site_dir: Path) -> dict[str, str]:
     """Every text file of a site (pages, CSS, JSON, CSV) decoded as UTF-8; binary files left out."""
     return {name: content.decode("utf-8-sig") for name, content in site_files(site_dir).items()
             if not name.endswith(BINARY_SUFFIXES)}  # fmt: skip
+
+
+def make_dvc_project(tmp_path: Path) -> tuple[Path, Edition]:
+    """A git + DVC project of a real-data edition with a local-folder remote (``tmp_path/speicher``)."""
+    from conftest import BIN, run
+
+    root = tmp_path / "projekt"
+    edition = make_edition(root, synthetic=False)
+    (root / ".gitignore").write_text("/outputs/\n/data/processed/\n", encoding="utf-8")
+    run(["git", "init", "-q"], root)
+    run([str(BIN / "dvc"), "init", "-q"], root)
+    run([str(BIN / "dvc"), "config", "core.autostage", "true"], root)
+    run([str(BIN / "dvc"), "remote", "add", "--default", "lokal", str(tmp_path / "speicher")], root)
+    return root, edition

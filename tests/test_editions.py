@@ -8,7 +8,7 @@ from pathlib import Path
 import papermill
 import pytest
 import yaml
-from publish_helpers import make_edition
+from publish_helpers import make_dvc_project, make_edition
 from typer.testing import CliRunner
 
 from conftest import BIN, REPO, run
@@ -113,13 +113,7 @@ def test_cli_prints_what_changed_and_the_next_steps(project):
 @pytest.fixture
 def dvc_project(tmp_path):
     """A git + DVC project of a real-data edition with a local-folder remote."""
-    root = tmp_path / "projekt"
-    edition = make_edition(root, synthetic=False)
-    (root / ".gitignore").write_text("/outputs/\n/data/processed/\n", encoding="utf-8")
-    run(["git", "init", "-q"], root)
-    run([str(BIN / "dvc"), "init", "-q"], root)
-    run([str(BIN / "dvc"), "config", "core.autostage", "true"], root)
-    run([str(BIN / "dvc"), "remote", "add", "--default", "lokal", str(tmp_path / "speicher")], root)
+    root, edition = make_dvc_project(tmp_path)
     run(["git", "add", "-A"], root)
     run(["git", "commit", "-qm", "Projekt"], root)
     export = tmp_path / "export"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from publish_helpers import make_edition
+from publish_helpers import make_dvc_project, make_edition
 from typer.testing import CliRunner
 
 from conftest import BIN, COMMAND_ENV, run
@@ -26,13 +26,7 @@ def ready(tmp_path, monkeypatch):
     """A real-data edition: data added and pushed, everything committed, the site built from the commit."""
     for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         monkeypatch.setenv(key, COMMAND_ENV[key])
-    root = tmp_path / "projekt"
-    edition = make_edition(root, synthetic=False)
-    (root / ".gitignore").write_text("/outputs/\n/data/processed/\n", encoding="utf-8")
-    run(["git", "init", "-q"], root)
-    run([str(BIN / "dvc"), "init", "-q"], root)
-    run([str(BIN / "dvc"), "config", "core.autostage", "true"], root)
-    run([str(BIN / "dvc"), "remote", "add", "--default", "lokal", str(tmp_path / "speicher")], root)
+    root, edition = make_dvc_project(tmp_path)
     export = tmp_path / "export"
     export.mkdir()
     (export / "bevoelkerung.csv").write_text("jahr;kennziffer;anzahl\n2024;11;4312\n", encoding="utf-8")
