@@ -66,3 +66,25 @@ def test_pyramid_and_location_map_describe_the_district(chapter):
 def test_unknown_district_is_rejected(chapter):
     with pytest.raises(KeyError, match="999"):
         DistrictProfile(chapter, 999).name
+
+
+def test_index_table_and_profile_hide_z_score_and_rank_of_a_hidden_status_indicator(chapter):
+    from sozialplanung import sozialraum
+
+    table = sozialraum.index_table(chapter)
+    headers = list(table.headers)
+    checked = 0
+    for row in table.rows:
+        values = dict(zip(headers, row))
+        hidden = [h for h in headers if not h.startswith("z ") and h in
+                  ("SGB-II-Quote", "Kinderarmut (SGB II)", "Arbeitslosendichte", "Grundsicherung im Alter", "Alleinerziehende")
+                  and values[h] == "."]
+        if hidden:
+            checked += 1
+            assert all(values[f"z {h}"] == "." for h in hidden)
+            assert values["Statuswert"] == "." and values["Rang"] == "."
+            assert values["Status"] in ("hoch", "mittel", "niedrig", "sehr niedrig")  # the class stays
+    assert checked, "the sample must have a district with a hidden status indicator"
+    name_to_code = dict(zip(chapter.districts["stadtbezirk"], chapter.districts["kennziffer"]))
+    hidden_district = next(row[0] for row in table.rows if row[headers.index("Rang")] == ".")
+    assert "Rang" not in DistrictProfile(chapter, name_to_code[hidden_district]).index_text()

@@ -17,6 +17,7 @@ from .figures import FigureOutput, line_over_years, population_pyramid
 from .format import format_count
 from .maps import tile_map
 from .report import ChapterContext, count_span, open_chapter
+from .sozialraum import has_hidden_status_indicator
 from .schemas import AGE_GROUPS
 from .tables import Column, ReportTable, report_table
 
@@ -105,9 +106,12 @@ class DistrictProfile:
             return (f"**Sozialindex:** {self.name} ist nicht in den Sozialindex {result.year} einbezogen: "
                     f"{excluded[self.kennziffer]}. Für so kleine Stadtbezirke sind Quoten zu stark vom Zufall geprägt.")
         row = result.values.set_index("kennziffer").loc[self.kennziffer]
-        text = (f"**Sozialindex:** Im Sozialindex {result.year} hat {self.name} einen **{STATUS_ADJECTIVE[row['status_class']]}** "
-                f"sozialen Status (Rang {format_count(int(row['rank']))} von {format_count(len(result.values))}; "
-                "Rang 1 = größte soziale Benachteiligung).")
+        # A district with a hidden status indicator gets no rank: it would narrow the hidden value down.
+        rank = ("" if has_hidden_status_indicator(self.chapter, self.kennziffer)
+                else f" (Rang {format_count(int(row['rank']))} von {format_count(len(result.values))}; "
+                "Rang 1 = größte soziale Benachteiligung)")
+        text = (f"**Sozialindex:** Im Sozialindex {result.year} hat {self.name} einen "
+                f"**{STATUS_ADJECTIVE[row['status_class']]}** sozialen Status{rank}.")
         if isinstance(row["dynamics_class"], str):
             text += (f" Die Entwicklung seit {result.earlier_year} ist **{row['dynamics_class']}**.")
         return text + " Die Methode beschreibt das Kapitel Sozialräumliche Analyse."

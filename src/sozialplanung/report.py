@@ -14,13 +14,13 @@ import pandas as pd
 
 from . import indicators as ind
 from .ages import AgeRange, population
-from .confidentiality import CITY_NAME, SYMBOL_CONFIDENTIAL, Confidentiality, protect_indicators
+from .confidentiality import CITY_NAME, Confidentiality, protect_indicators
 from .config import Edition, open_edition
 from .figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
-from .format import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date, format_number
+from .format import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
 from .load import read_districts, read_indicators, read_tables
 from .maps import tile_map
-from .sozialindex import DYNAMICS_CLASSES, STATUS_CLASSES, SozialindexResult, compute_sozialindex
+from .sozialindex import SozialindexResult, compute_sozialindex
 from .tables import Column, ReportTable, report_table
 
 STATUS_PARTS = ("zaehler", "nenner", "wert", "zaehler_status", "nenner_status", "wert_status")
@@ -235,20 +235,6 @@ class ChapterContext:
             boundaries=self.boundaries,
         )
 
-    def index_map(self, dynamics: bool = False) -> FigureOutput:
-        """Sozialindex classes (status, or dynamics) of every district; left-out districts are marked."""
-        result = self.sozialindex
-        column, classes = ("dynamics_class", DYNAMICS_CLASSES) if dynamics else ("status_class", STATUS_CLASSES)
-        values = result.values[["kennziffer", column]].rename(columns={column: "klasse"})
-        values = values.assign(klasse=values["klasse"].astype(object).where(values["klasse"].notna(), None))
-        name = f"Dynamik {result.earlier_year}–{result.year}" if dynamics else f"Sozialer Status {result.year}"
-        return tile_map(
-            values, self.districts, kind="class", classes=classes, title=f"Sozialindex: {name}",
-            legend_title=name, boundaries=self.boundaries,
-            caption=f"Karte: Sozialindex, {name}, nach Stadtbezirken. Stadtbezirke mit weniger als "
-            f"{format_count(self.config.index.min_population)} Einwohnern sind nicht einbezogen. Quelle: {self.source}.",
-        )
-
     def trend_figure(self, indicator_ids: list[str], title: str) -> FigureOutput:
         """The city's values of one or more indicators over the report's years."""
         rows = self.indicators[
@@ -365,83 +351,6 @@ class ChapterContext:
                                   numerator=f"{indicator_id}:zaehler", denominator=f"{indicator_id}:nenner",
                                   status=f"{indicator_id}:wert_status"))
         return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source)
-
-    def index_table(self) -> ReportTable:
-        """Every district of the index: its status indicators, their z-values, score, classes and rank.
-
-        A z-value would give a hidden rate back (z · SD + mean), and a score with all other z-values
-        would give the hidden z back: for a district with a hidden status indicator both are hidden;
-        its classes stay, as they only say in which range the score lies.
-        """
-        result, ids = self.sozialindex, self.config.index.status_indicators
-        values = result.values.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
-        records = []
-        for _, row in values.iterrows():
-            record = {"stadtbezirk": row["stadtbezirk"]}
-            hidden_any = False
-            for indicator_id in ids:
-                source = self.by_district(indicator_id).set_index("kennziffer").loc[row["kennziffer"]]
-                shown = self.published_rate(source)
-                hidden = shown == SYMBOL_CONFIDENTIAL
-                hidden_any |= hidden
-                record[indicator_id] = shown
-                record[f"z_{indicator_id}"] = SYMBOL_CONFIDENTIAL if hidden else format_number(row[f"z_{indicator_id}"], 2)
-            record["score"] = SYMBOL_CONFIDENTIAL if hidden_any else format_number(row["status_score"], 2)
-            record["status"] = str(row["status_class"])
-            record["dynamik"] = str(row["dynamics_class"]) if isinstance(row["dynamics_class"], str) else SYMBOL_NOT_APPLICABLE
-            record["rang"] = format_count(int(row["rank"]))
-            records.append(record)
-        columns = [Column("Stadtbezirk", "stadtbezirk")]
-        for indicator_id in ids:
-            columns.append(Column(ind.indicator(indicator_id).name, indicator_id, "formatted", decimals=1))
-            columns.append(Column(f"z {ind.indicator(indicator_id).name}", f"z_{indicator_id}", "formatted", decimals=2))
-        columns += [Column("Statuswert", "score", "formatted", decimals=2), Column("Status", "status"),
-                    Column(f"Dynamik {result.earlier_year}–{result.year}", "dynamik"),
-                    Column("Rang", "rang", "formatted", decimals=0)]
-        return report_table(pd.DataFrame(records), columns, rule=self.rule, source=self.source,
-                            caption=f"Sozialindex {result.year}: Statusindikatoren, z-Werte und Klassen nach Stadtbezirken")
-
-    def index_classes_table(self) -> ReportTable:
-        """How many districts fall into each status class, and which."""
-        result = self.sozialindex
-        names = result.values.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
-        counts = result.class_counts()
-        frame = pd.DataFrame({
-            "klasse": list(counts.index.astype(str)),
-            "anzahl": counts.to_numpy(),
-            "bezirke": [", ".join(names.loc[names["status_class"] == c, "stadtbezirk"]) or "–" for c in counts.index],
-        })
-        columns = [Column("Sozialer Status", "klasse"), Column("Stadtbezirke", "anzahl", "number"), Column("Welche", "bezirke")]
-        return report_table(frame, columns, rule=self.rule, source=self.source,
-                            caption=f"Stadtbezirke nach sozialem Status {result.year}")
-
-    def index_summary_text(self) -> str:
-        """German summary of the status classes and the most disadvantaged districts."""
-        result = self.sozialindex
-        counts = result.class_counts()
-        names = result.values.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer").sort_values("rank")
-        top = names.head(2)["stadtbezirk"].tolist()
-        text = (
-            f"Von den {format_count(len(result.values))} in den Sozialindex {result.year} einbezogenen Stadtbezirken haben "
-            f"{format_count(int(counts['hoch']))} einen hohen, {format_count(int(counts['mittel']))} einen mittleren, "
-            f"{format_count(int(counts['niedrig']))} einen niedrigen und {format_count(int(counts['sehr niedrig']))} "
-            f"einen sehr niedrigen sozialen Status. Am stärksten benachteiligt sind {' und '.join(top)}."
-        )
-        if counts["niedrig"] == 0 and counts["sehr niedrig"] > 0:
-            text += (" Dass kein Stadtbezirk einen niedrigen Status hat, liegt am Verfahren: Die sehr hohen Werte weniger "
-                     "Stadtbezirke vergrößern die Standardabweichung, sodass die übrigen nah beieinander im mittleren "
-                     "Bereich liegen.")
-        return text
-
-    def index_excluded_text(self) -> str:
-        result = self.sozialindex
-        excluded = result.excluded.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
-        if excluded.empty:
-            return "Alle Stadtbezirke sind in den Sozialindex einbezogen."
-        listed = "; ".join(f"{row.stadtbezirk}: {row.reason}" for row in excluded.itertuples())
-        return (f"Nicht in den Sozialindex einbezogen sind {format_count(len(excluded))} Stadtbezirke: {listed}. "
-                "In so kleinen Stadtbezirken hängen Quoten an wenigen Personen und schwanken zufällig; "
-                "ihre Werte stehen in den Stadtteilprofilen, soweit die Geheimhaltung es erlaubt.")
 
     def definitions(self, indicator_ids: list[str]) -> str:
         """Markdown list of the definitions of the given indicators (from the indicator module)."""
