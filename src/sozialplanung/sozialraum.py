@@ -52,13 +52,13 @@ def index_table(chapter: ChapterContext) -> ReportTable:
     """
     result, ids = chapter.sozialindex, chapter.config.index.status_indicators
     values = result.values.merge(chapter.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
+    by_district = {i: chapter.by_district(i).set_index("kennziffer") for i in ids}
     records = []
     for _, row in values.iterrows():
         record = {"stadtbezirk": row["stadtbezirk"]}
         hidden_any = False
         for indicator_id in ids:
-            source = chapter.by_district(indicator_id).set_index("kennziffer").loc[row["kennziffer"]]
-            shown = chapter.published_rate(source)
+            shown = chapter.published_rate(by_district[indicator_id].loc[row["kennziffer"]])
             hidden = shown == SYMBOL_CONFIDENTIAL
             hidden_any |= hidden
             record[indicator_id] = shown
