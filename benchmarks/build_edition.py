@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from sozialplanung import pipeline
-from sozialplanung.config import open_edition
-from sozialplanung.indicators import run_indicators
-from sozialplanung.publish import publish
-from sozialplanung.validate import run_validation
+from sozialplanung.core.config import open_edition
+from sozialplanung.data.validate import run_validation
+from sozialplanung.site.publish import publish
+from sozialplanung.statistics.indicators import run_indicators
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -50,8 +50,10 @@ def main() -> None:
         print(f"{'total':<14}{total:>9.1f}")
         site = edition.paths.site_dir
         files = [p for p in site.rglob("*") if p.is_file()]
-        print(f"site: {len(list(site.glob('*.html')))} pages, {len(files)} files, "
-              f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB")
+        print(
+            f"site: {len(list(site.glob('*.html')))} pages, {len(files)} files, "
+            f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB"
+        )
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak memory: {own:.0f} MB (this process), {kernels:.0f} MB (largest kernel)")

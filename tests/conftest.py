@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -13,18 +14,32 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 COMMAND_ENV = {
-    **os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.org",
-}  # fmt: skip
+    **os.environ,
+    "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 """Environment for git, dvc and sozialbericht run by tests: the venv's commands first, a git identity."""
 
 
-def run(args: list[str], cwd: Path) -> str:
-    """Run a command the tests need to succeed; fail with its output otherwise."""
-    result = subprocess.run(args, cwd=cwd, env=COMMAND_ENV, capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
-    return result.stdout
+def run_result(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
+    """Run a command (the venv's tools first on PATH, a git identity, ``env`` on top); with
+    ``check``, fail the test with the command's output unless it succeeds."""
+    result = subprocess.run(
+        args, cwd=cwd, env={**COMMAND_ENV, **(env or {})}, capture_output=True, text=True, timeout=1800
+    )
+    if check:
+        assert result.returncode == 0, f"{' '.join(map(str, args))} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run a command the tests need to succeed; its standard output."""
+    return run_result(args, cwd, env).stdout
 
 
 @pytest.fixture
@@ -39,6 +54,20 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+PROFILED_FEW = (211, 234, 243)
+"""Altstadt, Lahnberge (small: hidden values, left out of the index) and Oberer Richtsberg (large,
+lowest status): enough for tests that need profiles but not all 33."""
+
+
+def profile_only(project: Path, kennziffern: tuple[int, ...] = PROFILED_FEW, edition: str = "2024") -> Path:
+    """Limit the project's edition to profiles of ``kennziffern`` (the ``profiles.districts`` parameter)."""
+    params = project / "params" / f"{edition}.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert "  districts: []" in text, "the params file lost its profiles.districts entry"
+    params.write_text(text.replace("  districts: []", f"  districts: {list(kennziffern)}", 1), encoding="utf-8")
+    return project
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
@@ -47,9 +76,61 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory):
     """The sample edition built once per test session in a fresh project: (edition, index page)."""
-    from sozialplanung.config import open_edition
+    from sozialplanung.core.config import open_edition
     from sozialplanung.pipeline import build
 
     project = copy_project(tmp_path_factory.mktemp("sample") / "project")
     edition = open_edition("2024", project)
     return edition, build(edition, engine="nbconvert", progress=lambda message: None)
+
+
+# --- the package's import graph (for the layout and the DVC consistency tests) -----------------
+
+PACKAGE = REPO / "src" / "sozialplanung"
+
+
+def module_name(path: Path) -> str:
+    """``src/sozialplanung/data/load.py`` → ``sozialplanung.data.load`` (a package by its ``__init__``)."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+"""Every module of the package by its dotted name."""
+
+
+def imported_modules(source: str, where: object = "") -> set[str]:
+    """The sozialplanung modules ``source`` imports anywhere (inside functions too)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("sozialplanung")}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{where}: relative import; the project imports absolutely"
+            if not (node.module or "").startswith("sozialplanung"):
+                continue
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if candidate in MODULES else node.module)
+    return found
+
+
+IMPORT_GRAPH = {name: imported_modules(path.read_text(encoding="utf-8"), path) for name, path in MODULES.items()}
+"""Module → the package modules it imports."""
+
+
+def import_closure(modules: set[str]) -> set[str]:
+    """``modules`` and every package module they import, directly or through others; a package
+    counts with its ``__init__``."""
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(IMPORT_GRAPH.get(name, ()))
+        parent = name.rpartition(".")[0]
+        if parent:
+            todo.append(parent)
+    return seen

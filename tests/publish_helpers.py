@@ -13,9 +13,9 @@ import nbformat
 import pandas as pd
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from sozialplanung import load
-from sozialplanung.config import Edition, open_edition
-from sozialplanung.tables import TABLE_MIMETYPE
+from sozialplanung.core.config import Edition, open_edition
+from sozialplanung.data import load
+from sozialplanung.report.tables import TABLE_MIMETYPE
 
 REFERENCE_FILE = Path(__file__).resolve().parents[1] / "data" / "reference" / "marburg_stadtbezirke.csv"
 EDITION_TITLE = "Sozialbericht der Universitätsstadt Marburg 2024"
@@ -84,17 +84,34 @@ def indicator_frame() -> pd.DataFrame:
         for year, ind, num, den in CITY_VALUES
     ]
     # A district row, so the file is the long format the indicator stage writes.
-    rows.append({"jahr": 2024, "kennziffer": 11, "indikator": "sgb2_quote", "zaehler": 812, "nenner": 4100,
-                 "wert": 812 * 100 / 4100})  # fmt: skip
+    rows.append(
+        {
+            "jahr": 2024,
+            "kennziffer": 11,
+            "indikator": "sgb2_quote",
+            "zaehler": 812,
+            "nenner": 4100,
+            "wert": 812 * 100 / 4100,
+        }
+    )
     return pd.DataFrame(rows).astype(
-        {"jahr": "int64", "kennziffer": "int64", "indikator": "str", "zaehler": "int64", "nenner": "int64",
-         "wert": "float64"}  # fmt: skip
+        {
+            "jahr": "int64",
+            "kennziffer": "int64",
+            "indikator": "str",
+            "zaehler": "int64",
+            "nenner": "int64",
+            "wert": "float64",
+        }
     )
 
 
 def chapter_one() -> nbformat.NotebookNode:
     table = table_output(
-        CHAPTER_TABLE_ID, "Einwohner nach Stadtbezirken 2024", ["Stadtbezirk", "Einwohner"], ["text", "count"],
+        CHAPTER_TABLE_ID,
+        "Einwohner nach Stadtbezirken 2024",
+        ["Stadtbezirk", "Einwohner"],
+        ["text", "count"],
         [["Südviertel", "4.312"], ["Marburg gesamt", "77.812"]],
     )
     figure = (
@@ -103,12 +120,20 @@ def chapter_one() -> nbformat.NotebookNode:
     )
     return new_notebook(
         cells=[
-            new_markdown_cell("# Bevölkerung\n\nMarburg wächst. Die Größe der Stadtbezirke ist sehr "
-                              "unterschiedlich; Ältere und Jüngere leben in verschiedenen Vierteln."),  # fmt: skip
-            new_code_cell('edition = "2024"\nproject_dir = ".."', metadata={"tags": ["parameters"]},
-                          outputs=[new_output("display_data", data={"text/html": f"<p>{PARAMETER_TEXT}</p>"})]),
-            new_code_cell('edition = "2024"', metadata={"tags": ["injected-parameters"]},
-                          outputs=[new_output("stream", name="stdout", text=PARAMETER_TEXT)]),
+            new_markdown_cell(
+                "# Bevölkerung\n\nMarburg wächst. Die Größe der Stadtbezirke ist sehr "
+                "unterschiedlich; Ältere und Jüngere leben in verschiedenen Vierteln."
+            ),
+            new_code_cell(
+                'edition = "2024"\nproject_dir = ".."',
+                metadata={"tags": ["parameters"]},
+                outputs=[new_output("display_data", data={"text/html": f"<p>{PARAMETER_TEXT}</p>"})],
+            ),
+            new_code_cell(
+                'edition = "2024"',
+                metadata={"tags": ["injected-parameters"]},
+                outputs=[new_output("stream", name="stdout", text=PARAMETER_TEXT)],
+            ),
             new_markdown_cell("## Übersicht\n\nDie Tabelle zeigt die Einwohner der Stadtbezirke."),
             new_code_cell(
                 f"{CODE_TEXT}['auslaenderanteil'])",
@@ -117,16 +142,30 @@ def chapter_one() -> nbformat.NotebookNode:
                     new_output("stream", name="stderr", text=STDERR_TEXT),
                     new_output("stream", name="stdout", text=STDOUT_TEXT),
                     table,
-                    new_output("execute_result", execution_count=3,
-                               data={"text/markdown": "Ende 2024 lebten **77.812** Menschen in Marburg.",
-                                     "text/plain": "'Ende 2024 ...'"}),  # fmt: skip
+                    new_output(
+                        "execute_result",
+                        execution_count=3,
+                        data={
+                            "text/markdown": "Ende 2024 lebten **77.812** Menschen in Marburg.",
+                            "text/plain": "'Ende 2024 ...'",
+                        },
+                    ),
                 ],
             ),
-            new_code_cell("ctx.district_figure('auslaenderanteil')", execution_count=4,
-                          outputs=[new_output("display_data", data={"text/html": figure, "text/plain": "<F>"})]),
-            new_code_cell("fig", execution_count=5,
-                          outputs=[new_output("execute_result", execution_count=5,
-                                              data={"text/plain": "<Figure size 640x480 with 1 Axes>"})]),
+            new_code_cell(
+                "ctx.district_figure('auslaenderanteil')",
+                execution_count=4,
+                outputs=[new_output("display_data", data={"text/html": figure, "text/plain": "<F>"})],
+            ),
+            new_code_cell(
+                "fig",
+                execution_count=5,
+                outputs=[
+                    new_output(
+                        "execute_result", execution_count=5, data={"text/plain": "<Figure size 640x480 with 1 Axes>"}
+                    )
+                ],
+            ),
         ],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
@@ -135,18 +174,25 @@ def chapter_one() -> nbformat.NotebookNode:
 def chapter_two() -> nbformat.NotebookNode:
     return new_notebook(
         cells=[
-            new_markdown_cell("# 2 Existenzsicherung und Armut\n\n## Leistungen nach dem SGB II\n\n"
-                              "Gut jeder vierzehnte Einwohner unter 65 Jahren erhält Leistungen."),  # fmt: skip
-            new_code_cell("ctx.rate_text('sgb2_quote')", execution_count=1,
-                          outputs=[new_output("display_data",
-                                              data={"text/markdown": "Die SGB-II-Quote beträgt **7,6**."})]),
+            new_markdown_cell(
+                "# 2 Existenzsicherung und Armut\n\n## Leistungen nach dem SGB II\n\n"
+                "Gut jeder vierzehnte Einwohner unter 65 Jahren erhält Leistungen."
+            ),
+            new_code_cell(
+                "ctx.rate_text('sgb2_quote')",
+                execution_count=1,
+                outputs=[new_output("display_data", data={"text/markdown": "Die SGB-II-Quote beträgt **7,6**."})],
+            ),
         ]
     )
 
 
 def method_chapter() -> nbformat.NotebookNode:
     definitions = table_output(
-        METHOD_TABLE_ID, "Definitionen der Kennzahlen", ["Kennzahl", "Zähler", "Nenner"], ["text", "text", "text"],
+        METHOD_TABLE_ID,
+        "Definitionen der Kennzahlen",
+        ["Kennzahl", "Zähler", "Nenner"],
+        ["text", "text", "text"],
         [["SGB-II-Quote", "Leistungsberechtigte nach dem SGB II", "Einwohner unter 65 Jahren"]],
     )
     return new_notebook(
@@ -166,11 +212,20 @@ def table_output(table_id: str, caption: str, headers: list[str], kinds: list[st
         f'<tr><th scope="row">{row[0]}</th>' + "".join(f'<td class="zahl">{cell}</td>' for cell in row[1:]) + "</tr>"
         for row in rows
     )
-    html = (f'<div class="tabelle-rahmen" data-table-id="{table_id}"><table class="tabelle"><caption>{caption}'
-            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")  # fmt: skip
-    payload = {"table_id": table_id, "caption": caption, "headers": headers, "kinds": kinds,
-               "decimals": [1 if kind == "rate" else 0 for kind in kinds], "rows": rows, "notes": [],
-               "source": "synthetische Beispieldaten"}  # fmt: skip
+    html = (
+        f'<div class="tabelle-rahmen" data-table-id="{table_id}"><table class="tabelle"><caption>{caption}'
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+    payload = {
+        "table_id": table_id,
+        "caption": caption,
+        "headers": headers,
+        "kinds": kinds,
+        "decimals": [1 if kind == "rate" else 0 for kind in kinds],
+        "rows": rows,
+        "notes": [],
+        "source": "synthetische Beispieldaten",
+    }
     data = {"text/html": html, TABLE_MIMETYPE: payload, "text/plain": "ReportTable(...)"}
     return new_output("display_data", data=data)
 
@@ -183,17 +238,25 @@ def profile_rate(kennziffer: int) -> str:
 def profile_notebook(kennziffer: int, name: str, area: str, part: str) -> nbformat.NotebookNode:
     """A tiny executed district profile: parameters, an introduction, a section with one table."""
     table = table_output(
-        f"kennzahlen-{kennziffer}-2024", f"Kennzahlen {name} und Gesamtstadt 2024",
-        ["Kennzahl", name, "Marburg gesamt"], ["text", "rate", "rate"],
+        f"kennzahlen-{kennziffer}-2024",
+        f"Kennzahlen {name} und Gesamtstadt 2024",
+        ["Kennzahl", name, "Marburg gesamt"],
+        ["text", "rate", "rate"],
         [["SGB-II-Quote (je 100 Einwohner unter 65 Jahren)", profile_rate(kennziffer), "7,6"]],
     )
     intro = f"Der Stadtbezirk **{name}** (Kennziffer {kennziffer}) gehört zum Stadtbereich {area} ({part})."
     return new_notebook(
         cells=[
-            new_code_cell(f"kennziffer = {kennziffer}", metadata={"tags": ["injected-parameters"]},
-                          outputs=[new_output("stream", name="stdout", text=PARAMETER_TEXT)]),
-            new_code_cell("display(Markdown(profile.intro_text()))", execution_count=1,
-                          outputs=[new_output("display_data", data={"text/markdown": intro})]),
+            new_code_cell(
+                f"kennziffer = {kennziffer}",
+                metadata={"tags": ["injected-parameters"]},
+                outputs=[new_output("stream", name="stdout", text=PARAMETER_TEXT)],
+            ),
+            new_code_cell(
+                "display(Markdown(profile.intro_text()))",
+                execution_count=1,
+                outputs=[new_output("display_data", data={"text/markdown": intro})],
+            ),
             new_markdown_cell("## Kennzahlen im Vergleich zur Gesamtstadt"),
             new_code_cell("display(profile.key_table())", execution_count=2, outputs=[table]),
         ],
@@ -205,8 +268,14 @@ def error_output(cell_source: str = "1 / 0") -> nbformat.NotebookNode:
     return new_code_cell(
         cell_source,
         execution_count=9,
-        outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                            traceback=["Traceback (most recent call last)", "ZeroDivisionError"])],
+        outputs=[
+            new_output(
+                "error",
+                ename="ZeroDivisionError",
+                evalue="division by zero",
+                traceback=["Traceback (most recent call last)", "ZeroDivisionError"],
+            )
+        ],
     )
 
 
@@ -249,8 +318,11 @@ def site_files(site_dir: Path) -> dict[str, bytes]:
 
 def text_files(site_dir: Path) -> dict[str, str]:
     """Every text file of a site (pages, CSS, JSON, CSV) decoded as UTF-8; binary files left out."""
-    return {name: content.decode("utf-8-sig") for name, content in site_files(site_dir).items()
-            if not name.endswith(BINARY_SUFFIXES)}  # fmt: skip
+    return {
+        name: content.decode("utf-8-sig")
+        for name, content in site_files(site_dir).items()
+        if not name.endswith(BINARY_SUFFIXES)
+    }
 
 
 def make_dvc_project(tmp_path: Path) -> tuple[Path, Edition]:

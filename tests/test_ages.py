@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from sozialplanung.ages import POPULATION_GROUPS, AgeRange, band_limits, population
-from sozialplanung.schemas import AGE_GROUPS
+from sozialplanung.data.ages import POPULATION_GROUPS, AgeRange, band_limits, population
+from sozialplanung.data.contract import AGE_GROUPS
 
 
 def test_age_range_labels():
@@ -23,26 +23,30 @@ def test_age_range_bands():
     assert POPULATION_GROUPS["15_bis_64"].age_groups == AGE_GROUPS[4:15]  # 15-17 … 60-64
 
 
-@pytest.mark.parametrize("lower, upper", [(0, 16), (67, None), (15, 66), (10, 5), (-1, 3)])
+@pytest.mark.parametrize(("lower", "upper"), [(0, 16), (67, None), (15, 66), (10, 5), (-1, 3)])
 def test_age_range_that_the_bands_cannot_give_raises(lower, upper):
     with pytest.raises(ValueError):
-        AgeRange(lower, upper).age_groups
+        _ = AgeRange(lower, upper).age_groups
 
 
-@pytest.mark.parametrize(("band", "limits"), [("0-2", (0, 3)), ("15-17", (15, 18)), ("80+", (80, None)), ("75+", (75, None))])
+@pytest.mark.parametrize(
+    ("band", "limits"), [("0-2", (0, 3)), ("15-17", (15, 18)), ("80+", (80, None)), ("75+", (75, None))]
+)
 def test_band_limits(band, limits):
     assert band_limits(band) == limits
 
 
 def test_population_sums_the_bands_and_keeps_empty_groups_as_zero():
-    bevoelkerung = pd.DataFrame({
-        "jahr": [2024] * 5,
-        "kennziffer": [211, 211, 211, 212, 212],
-        "altersgruppe": ["0-2", "10-14", "15-17", "65-69", "80+"],
-        "geschlecht": ["w", "m", "w", "w", "m"],
-        "staatsangehoerigkeit": ["deutsch", "nichtdeutsch", "deutsch", "deutsch", "deutsch"],
-        "anzahl": [10, 7, 5, 40, 3],
-    })
+    bevoelkerung = pd.DataFrame(
+        {
+            "jahr": [2024] * 5,
+            "kennziffer": [211, 211, 211, 212, 212],
+            "altersgruppe": ["0-2", "10-14", "15-17", "65-69", "80+"],
+            "geschlecht": ["w", "m", "w", "w", "m"],
+            "staatsangehoerigkeit": ["deutsch", "nichtdeutsch", "deutsch", "deutsch", "deutsch"],
+            "anzahl": [10, 7, 5, 40, 3],
+        }
+    )
     under_15 = population(bevoelkerung, AgeRange(0, 15))
     assert under_15.to_dict() == {(2024, 211): 17, (2024, 212): 0}  # 10 + 7; none in 212
     assert population(bevoelkerung, "65_plus", by=("jahr",)).to_dict() == {2024: 43}  # 40 + 3

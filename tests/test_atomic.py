@@ -2,14 +2,15 @@ import os
 
 import pytest
 
-from sozialplanung import atomic
-from sozialplanung.atomic import replace_directory, replace_file
+from sozialplanung.core import atomic
+from sozialplanung.core.atomic import replace_directory, replace_file
 
 
 def _fill(files):
     def fill(folder):
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
+
     return fill
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sozialplanung import indicators
-from sozialplanung.confidentiality import (
+from sozialplanung.statistics import indicators
+from sozialplanung.statistics.confidentiality import (
     CITY,
     SYMBOL_CONFIDENTIAL,
     SYMBOL_ZERO,
@@ -82,8 +82,9 @@ def test_columns_take_statuses():
     values = pd.Series([12, 7, 0])
     assert list(rule.counts_column(values, pd.Series(["", "sekundaer", ""]))) == ["12", ".", SYMBOL_ZERO]
     assert list(rule.counts_column(values)) == ["12", "7", SYMBOL_ZERO]
-    rates = rule.rates_column(pd.Series([30.0, 70.0]), pd.Series([3, 7]), pd.Series([10, 10]),
-                              statuses=pd.Series(["sekundaer", ""]))
+    rates = rule.rates_column(
+        pd.Series([30.0, 70.0]), pd.Series([3, 7]), pd.Series([10, 10]), statuses=pd.Series(["sekundaer", ""])
+    )
     assert list(rates) == [".", "70,0"]
 
 
@@ -107,8 +108,8 @@ def test_one_small_cell_is_protected_by_the_smallest_other_cell():
     assert result.reasons == {
         ("B2", "n"): "primär: Fallzahl 2 unter 3",
         ("B3", "n"): "sekundär: sonst wäre B2 aus den veröffentlichten Werten und Summen genau berechenbar; "
-                     "kleinste geeignete Zellen",
-    }  # fmt: skip
+        "kleinste geeignete Zellen",
+    }
     # 61 - 12 - 40 = 9 is left for the two hidden cells: each of them is anything from 0 to 9.
     intervals = cell_intervals(result.table, result.hidden, row_total=False, column_total=True)
     assert intervals[["row", "value", "lo", "hi"]].values.tolist() == [["B2", 2, 0, 9], ["B3", 7, 0, 9]]
@@ -160,7 +161,9 @@ def test_recoverable_cells_names_exact_and_narrowed_cells():
     hidden = pd.DataFrame({"n": [True, True, False, False, False]}, index=table.index)
     found = recoverable_cells(table, hidden, 3, row_total=False, column_total=True)
     assert found[["row", "lo", "hi", "problem"]].values.tolist() == [
-        ["B1", 0, 2, "below_threshold"], ["B2", 0, 2, "below_threshold"]]
+        ["B1", 0, 2, "below_threshold"],
+        ["B2", 0, 2, "below_threshold"],
+    ]
     with pytest.raises(ValueError, match="not the sums"):
         recoverable_cells(vector(1, 2, 4), hidden.iloc[:3], 3, row_total=False, column_total=True)
 
@@ -187,8 +190,7 @@ def test_suppression_needs_whole_non_negative_counts():
 # --- tables with row and column totals ------------------------------------------------------------
 
 
-AGES = pd.DataFrame({"männlich": [1, 20, 12], "weiblich": [9, 25, 4]},
-                    index=["unter 18", "18 bis 64", "65 und älter"])
+AGES = pd.DataFrame({"männlich": [1, 20, 12], "weiblich": [9, 25, 4]}, index=["unter 18", "18 bis 64", "65 und älter"])
 
 
 def test_a_two_way_table_hides_the_cheapest_rectangle():
@@ -234,8 +236,11 @@ thresholds = st.sampled_from([3, 5])
 def tables(draw, max_rows: int, max_cols: int) -> pd.DataFrame:
     rows, cols = draw(st.integers(1, max_rows)), draw(st.integers(1, max_cols))
     values = draw(st.lists(counts, min_size=rows * cols, max_size=rows * cols))
-    return pd.DataFrame(np.array(values).reshape(rows, cols), index=[f"r{i}" for i in range(rows)],
-                        columns=[f"c{j}" for j in range(cols)])
+    return pd.DataFrame(
+        np.array(values).reshape(rows, cols),
+        index=[f"r{i}" for i in range(rows)],
+        columns=[f"c{j}" for j in range(cols)],
+    )
 
 
 def check_protected(cells: pd.DataFrame, threshold: int, row_total: bool, column_total: bool) -> None:
@@ -312,7 +317,8 @@ def indicator_frame() -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["kennziffer", "zaehler", "nenner"])
     wert = np.where(frame["nenner"] > 0, frame["zaehler"] * 100 / frame["nenner"].replace(0, 1), np.nan)
     return frame.assign(jahr=2024, indikator="sgb2_quote", wert=wert)[
-        ["jahr", "kennziffer", "indikator", "zaehler", "nenner", "wert"]]
+        ["jahr", "kennziffer", "indikator", "zaehler", "nenner", "wert"]
+    ]
 
 
 def test_the_city_value_is_the_indicators_module_city_code():
@@ -328,15 +334,29 @@ def test_protect_indicators_hides_small_numerators_their_partner_and_their_rates
     shown = [rule.rate_cell(r.wert, r.zaehler, r.nenner, r.wert_status) for r in protected.itertuples()]
     assert shown == ["10,0", ".", ".", "x", "8,9"]  # no population: x, not .
     assert [rule.count_cell(r.zaehler, r.zaehler_status) for r in protected.itertuples()] == [
-        "40", ".", ".", SYMBOL_ZERO, "51"]
+        "40",
+        ".",
+        ".",
+        SYMBOL_ZERO,
+        "51",
+    ]
 
 
 def test_the_audit_lists_every_hidden_value_with_its_reason():
-    districts = pd.DataFrame({"kennziffer": [211, 212, 213, 234],
-                              "stadtbezirk": ["Altstadt", "Weidenhausen", "Campusviertel", "Lahnberge"]})
+    districts = pd.DataFrame(
+        {"kennziffer": [211, 212, 213, 234], "stadtbezirk": ["Altstadt", "Weidenhausen", "Campusviertel", "Lahnberge"]}
+    )
     audit = audit_frame(protect_indicators(indicator_frame(), 3), districts)
     assert list(audit.columns) == [
-        "jahr", "kennziffer", "stadtbezirk", "indikator", "part", "value", "status", "reason"]
+        "jahr",
+        "kennziffer",
+        "stadtbezirk",
+        "indikator",
+        "part",
+        "value",
+        "status",
+        "reason",
+    ]
     assert audit[["kennziffer", "stadtbezirk", "part", "status"]].values.tolist() == [
         [212, "Weidenhausen", "zaehler", "primaer"],
         [212, "Weidenhausen", "wert", "primaer"],
@@ -362,15 +382,25 @@ def test_the_same_count_vector_gets_the_same_pattern_in_every_indicator():
     second["wert"] = np.where(second["nenner"] > 0, second["zaehler"] * 100 / second["nenner"].replace(0, 1), np.nan)
     protected = protect_indicators(pd.concat([first, second], ignore_index=True), 3)
     by_indicator = protected.set_index(["indikator", "kennziffer"])
-    assert (by_indicator.loc["sgb2_quote", "zaehler_status"].tolist()
-            == by_indicator.loc["altenquotient", "nenner_status"].tolist()
-            == ["", "primaer", "sekundaer", "", ""])
+    assert (
+        by_indicator.loc["sgb2_quote", "zaehler_status"].tolist()
+        == by_indicator.loc["altenquotient", "nenner_status"].tolist()
+        == ["", "primaer", "sekundaer", "", ""]
+    )
     assert by_indicator.loc["altenquotient", "wert_status"].tolist() == ["", "primaer", "sekundaer", "", ""]
 
 
 def test_city_only_indicators_and_inconsistent_city_values():
-    city = pd.DataFrame({"jahr": [2024], "kennziffer": [CITY], "indikator": ["schwerbehindertenquote"],
-                         "zaehler": [2], "nenner": [700], "wert": [2 / 7]})
+    city = pd.DataFrame(
+        {
+            "jahr": [2024],
+            "kennziffer": [CITY],
+            "indikator": ["schwerbehindertenquote"],
+            "zaehler": [2],
+            "nenner": [700],
+            "wert": [2 / 7],
+        }
+    )
     assert protect_indicators(city, 3)["zaehler_status"].tolist() == ["primaer"]
     broken = indicator_frame()
     broken.loc[broken["kennziffer"] == CITY, "zaehler"] = 50

@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
-from sozialplanung.config import latest_edition, load_config, open_edition
-from sozialplanung.errors import ConfigError
+from sozialplanung.core.config import latest_edition, load_config, open_edition
+from sozialplanung.core.errors import ConfigError
 
 
 def _write(project: Path, name: str, **changes) -> Path:
@@ -26,8 +27,8 @@ def test_sample_edition_parameters_are_typed_and_frozen(repo):
     assert config.chapter("02_existenzsicherung").title == "Existenzsicherung und Armut"
     assert edition.paths.raw_dir == repo / "data" / "raw" / "sample"
     assert edition.paths.site_dir == repo / "outputs" / "2024" / "site"
-    with pytest.raises(Exception):
-        config.year = 2025  # frozen
+    with pytest.raises(ValidationError, match="frozen"):
+        config.year = 2025
 
 
 def test_reference_date_must_be_the_31st_of_december(project):

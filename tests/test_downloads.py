@@ -15,10 +15,10 @@ import pytest
 from bs4 import BeautifulSoup
 from IPython.core.formatters import DisplayFormatter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from publish_helpers import make_edition
 
-from sozialplanung.confidentiality import Confidentiality
-from sozialplanung.downloads import (
+from sozialplanung.core.errors import PublishError
+from sozialplanung.report.tables import Column, report_table
+from sozialplanung.site.downloads import (
     CONTENTS_SHEET,
     chapter_workbook,
     download_footer,
@@ -30,8 +30,9 @@ from sozialplanung.downloads import (
     tables_in_notebook,
     write_chapter_downloads,
 )
-from sozialplanung.errors import PublishError
-from sozialplanung.tables import Column, report_table
+from sozialplanung.statistics.confidentiality import Confidentiality
+
+from publish_helpers import make_edition
 
 STICHTAG = date(2024, 12, 31)
 FOOTER = ["Sozialbericht 2024, Stichtag 31.12.2024", "Synthetische Beispieldaten – keine amtliche Statistik."]
@@ -185,10 +186,21 @@ def test_csv_reads_back_as_a_table_up_to_the_empty_line():
 
 @pytest.mark.parametrize(
     ("value", "kind", "number"),
-    [("1.234", "count", 1234), ("8,6", "rate", 8.6), ("1.234,50", "rate", 1234.5), ("\u22120,4", "change", -0.4),
-     ("+1,3", "change", 1.3), ("±0,0", "change", 0.0), ("0", "number", 0), (".", "count", None),
-     ("\u2013", "rate", None), ("x", "rate", None), ("2024", "text", None), ("k. A.", "count", None)],
-)  # fmt: skip
+    [
+        ("1.234", "count", 1234),
+        ("8,6", "rate", 8.6),
+        ("1.234,50", "rate", 1234.5),
+        ("\u22120,4", "change", -0.4),
+        ("+1,3", "change", 1.3),
+        ("±0,0", "change", 0.0),
+        ("0", "number", 0),
+        (".", "count", None),
+        ("\u2013", "rate", None),
+        ("x", "rate", None),
+        ("2024", "text", None),
+        ("k. A.", "count", None),
+    ],
+)
 def test_published_number(value, kind, number):
     assert published_number(value, kind) == number
     assert type(published_number(value, kind)) is type(number)
@@ -223,8 +235,12 @@ def test_table_sheet_holds_caption_header_numbers_symbols_and_notes():
     assert sheet["A1"].value == "SGB II nach Stadtbezirken 2024" and sheet["A1"].font.b
     assert sheet["A2"].value is None
     header = [cell for cell in sheet[3] if cell.value is not None]
-    assert [c.value for c in header] == ["Stadtbezirk", "Leistungsberechtigte", "SGB-II-Quote (je 100 Einwohner)",
-                                         "Veränderung (Prozentpunkte)"]  # fmt: skip
+    assert [c.value for c in header] == [
+        "Stadtbezirk",
+        "Leistungsberechtigte",
+        "SGB-II-Quote (je 100 Einwohner)",
+        "Veränderung (Prozentpunkte)",
+    ]
     assert all(c.font.b for c in header)
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=7)]
     assert rows == [
@@ -263,9 +279,14 @@ def test_sheet_names_are_unique_short_and_allowed():
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\") and name == name.strip()
     assert names[0] == "1 Einwohner alt neu nach"  # cut at a word
     assert names[4] == "5 Kurz"
-    book = workbook_of(chapter_workbook("Kapitel", [
-        sgb2_table(caption, table_id=f"t-{i}").payload() for i, caption in enumerate(captions)
-    ], [], STICHTAG))  # fmt: skip
+    book = workbook_of(
+        chapter_workbook(
+            "Kapitel",
+            [sgb2_table(caption, table_id=f"t-{i}").payload() for i, caption in enumerate(captions)],
+            [],
+            STICHTAG,
+        )
+    )
     assert book.sheetnames == [CONTENTS_SHEET, *names]
 
 

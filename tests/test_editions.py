@@ -8,17 +8,17 @@ from pathlib import Path
 import papermill
 import pytest
 import yaml
-from publish_helpers import make_dvc_project, make_edition
 from typer.testing import CliRunner
 
-from conftest import BIN, REPO, run
 from sozialplanung.cli import app
-from sozialplanung.config import latest_edition, load_config, open_edition
-from sozialplanung.datastore import add_raw_data, pointer_file, unpushed
-from sozialplanung.editions import DISABLED_MARK, new_edition, retarget_pipeline
-from sozialplanung.errors import ConfigError
-from sozialplanung.provenance import data_version
+from sozialplanung.core.config import latest_edition, load_config, open_edition
+from sozialplanung.core.errors import ConfigError
+from sozialplanung.editions.datastore import add_raw_data, pointer_file, unpushed
+from sozialplanung.editions.new_edition import DISABLED_MARK, new_edition, retarget_pipeline
+from sozialplanung.site.provenance import data_version
 
+from conftest import BIN, REPO, run
+from publish_helpers import make_dvc_project, make_edition
 
 
 @pytest.fixture
@@ -38,7 +38,12 @@ def _stages(root: Path) -> dict:
 def test_new_real_edition_from_the_previous_one(project):
     before = (project / "params" / "2024.yaml").read_text(encoding="utf-8")
     created = new_edition(project, 2025)
-    assert (created.edition, created.previous, created.raw_dir, created.synthetic) == ("2025", "2024", "data/raw/2025", False)
+    assert (created.edition, created.previous, created.raw_dir, created.synthetic) == (
+        "2025",
+        "2024",
+        "data/raw/2025",
+        False,
+    )
     config = load_config(project / "params" / "2025.yaml")
     old = load_config(project / "params" / "2024.yaml")
     assert config.edition == "2025" and config.year == 2025
@@ -102,8 +107,16 @@ def test_existing_or_invalid_edition_writes_nothing(project):
 def test_cli_prints_what_changed_and_the_next_steps(project):
     result = CliRunner().invoke(app, ["new-edition", "2025", "--project-dir", str(project)])
     assert result.exit_code == 0, result.output
-    for expected in ("params/2025.yaml", "dvc.yaml", "Next steps", "sozialbericht add-data --edition 2025",
-                     "dvc repro", "review", "sozialbericht release --edition 2025", "edition-2025"):  # fmt: skip
+    for expected in (
+        "params/2025.yaml",
+        "dvc.yaml",
+        "Next steps",
+        "sozialbericht add-data --edition 2025",
+        "dvc repro",
+        "review",
+        "sozialbericht release --edition 2025",
+        "edition-2025",
+    ):
         assert expected.casefold() in result.output.casefold(), expected
 
 

@@ -6,15 +6,19 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from sozialplanung.config import open_edition
-from sozialplanung.errors import ChapterExecutionError
-from sozialplanung.execute import chapter_parameters, execute_chapter
+from sozialplanung.core.config import open_edition
+from sozialplanung.core.errors import ChapterExecutionError, DataError
+from sozialplanung.execution.kernel import chapter_parameters, execute_chapter
+
+from conftest import PROFILED_FEW, profile_only
 
 
 def _chapter(project: Path, chapter_id: str, *sources: str) -> None:
     cells = [new_code_cell('edition = "default"\nproject_dir = "nowhere"', metadata={"tags": ["parameters"]})]
     cells += [new_code_cell(source) for source in sources]
-    notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    notebook = new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     nbformat.write(notebook, project / "notebooks" / f"{chapter_id}.ipynb")
 
 
@@ -23,8 +27,11 @@ def test_parameters_are_the_edition_and_the_project_relative_to_notebooks(projec
 
 
 def test_chapter_runs_in_notebooks_folder_with_injected_parameters(project):
-    _chapter(project, "01_bevoelkerung",
-             "import os\nfrom pathlib import Path\nprint(edition, Path(project_dir).resolve() == Path(os.getcwd()).parent)")
+    _chapter(
+        project,
+        "01_bevoelkerung",
+        "import os\nfrom pathlib import Path\nprint(edition, Path(project_dir).resolve() == Path(os.getcwd()).parent)",
+    )
     edition = open_edition("2024", project)
     target = execute_chapter(edition, "01_bevoelkerung")
     assert target == edition.paths.executed_notebook("01_bevoelkerung")
@@ -61,17 +68,36 @@ def test_profiles_run_in_parallel_each_in_the_notebooks_folder(project):
     """Kernels start in threads; each must still see ``notebooks/`` as its working folder."""
     import os
 
-    edition = open_edition("2024", project)
-    notebook = new_notebook(cells=[
-        new_code_cell('edition = "default"\nproject_dir = "nowhere"\nkennziffer = 0', metadata={"tags": ["parameters"]}),
-        new_code_cell("import os\nassert os.path.basename(os.getcwd()) == 'notebooks', os.getcwd()\nprint(kennziffer)"),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    edition = open_edition("2024", profile_only(project))
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                'edition = "default"\nproject_dir = "nowhere"\nkennziffer = 0', metadata={"tags": ["parameters"]}
+            ),
+            new_code_cell(
+                "import os\nassert os.path.basename(os.getcwd()) == 'notebooks', os.getcwd()\nprint(kennziffer)"
+            ),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     nbformat.write(notebook, project / "notebooks" / "stadtteilprofil.ipynb")
     before = os.getcwd()
-    from sozialplanung.execute import execute_profiles
+    from sozialplanung.execution.kernel import execute_profiles
 
     paths = execute_profiles(edition, workers=4)
     assert os.getcwd() == before
-    assert len(paths) == 33
+    assert [int(p.stem) for p in paths] == list(PROFILED_FEW)
     printed = {nbformat.read(p, as_version=4).cells[-1].outputs[0]["text"].strip() for p in paths}
     assert printed == {p.stem for p in paths}
+
+
+def test_profiles_of_an_unknown_district_are_refused_before_any_kernel_starts(project):
+    from sozialplanung.execution.kernel import execute_profiles
+    from sozialplanung.site.sitemap import site_map
+
+    edition = open_edition("2024", profile_only(project, (211, 999)))
+    with pytest.raises(DataError, match=r"profiles.districts names kennziffer\(n\) 999"):
+        execute_profiles(edition)
+    with pytest.raises(DataError, match="999"):
+        site_map(edition)
+    assert not edition.paths.profiles_dir.exists()

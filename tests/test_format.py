@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from sozialplanung.format import format_change, format_count, format_date, format_number, format_rate
+from sozialplanung.core.formats import format_change, format_count, format_date, format_number, format_rate
 
 
 @pytest.mark.parametrize(

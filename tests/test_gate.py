@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from sozialplanung.errors import PublishError
-from sozialplanung.gate import Finding, check_site, enforce, text_counts
+from sozialplanung.core.errors import PublishError
+from sozialplanung.site.gate import Finding, check_site, enforce, text_counts
 
 THRESHOLD = 3
 PAGE = "02_existenzsicherung.html"
@@ -32,7 +32,7 @@ LEGEND = ". = Zahlenwert geheim zu halten (beruht auf weniger als 3 Fällen)"
 # A fake image payload whose base64 text happens to look like a path, a traceback and a warning.
 DATA_URI = "data:image/png;base64,iVBORw0KGgo/home/user/tmp/Traceback/UserWarning+sgb2+csv/AAAA=="
 PROSE = (
-    "Am 31.12.2024 erhielten in Marburg <span class=\"anzahl\">374</span> Menschen Leistungen nach dem "
+    'Am 31.12.2024 erhielten in Marburg <span class="anzahl">374</span> Menschen Leistungen nach dem '
     "SGB II, darunter 1.330 Kinder unter 15 Jahren. Werte, die auf weniger als 3 Fällen beruhen, werden "
     "nicht ausgewiesen (§ 16 BStatG). Jedes 7. Kind ist betroffen; Kinder unter 3 Jahren besonders. "
     "Die Quote lag bei 8,1 je 100 Einwohnerinnen und Einwohner (+2 Personen gegenüber 2023). "
@@ -53,8 +53,10 @@ def html_table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
         "<tr>" + f'<th scope="row">{row[0]}</th>' + "".join(f'<td class="zahl">{c}</td>' for c in row[1:]) + "</tr>"
         for row in rows
     )
-    return (f'<div class="tabelle-rahmen"><table class="tabelle"><caption>{caption}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")  # fmt: skip
+    return (
+        f'<div class="tabelle-rahmen"><table class="tabelle"><caption>{caption}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def page(rows: list[list[str]] = ROWS, prose: str = PROSE, extra: str = "") -> str:
@@ -63,8 +65,11 @@ def page(rows: list[list[str]] = ROWS, prose: str = PROSE, extra: str = "") -> s
         ["Handlungsfeld", "Maßnahmen", "umgesetzt", "entfallen"],
         [["Wohnen", "7", "2", "0"], ["Bildung und Erziehung", "8", "1", "1"], ["Insgesamt", "15", "3", "1"]],
     )
-    series = html_table("Kennzahlen der Gesamtstadt 2019–2024", ["Jahr", "SGB-II-Quote (je 100 Einwohner)"],
-                        [["2019", "7,7"], ["2024", "8,1"]])  # fmt: skip
+    series = html_table(
+        "Kennzahlen der Gesamtstadt 2019–2024",
+        ["Jahr", "SGB-II-Quote (je 100 Einwohner)"],
+        [["2019", "7,7"], ["2024", "8,1"]],
+    )
     by_sex = html_table(
         "Schwerbehinderte Menschen nach Alter und Geschlecht 2024",
         ["Alter (Jahre)", "Männer: Anzahl", "Frauen: Anzahl", "Insgesamt: Anzahl"],
@@ -111,7 +116,9 @@ def write_workbook(path: Path, rows: list[list[str]] = ROWS) -> None:
         for column, value in enumerate(row, start=1):
             is_count = column == 2 and value.replace(".", "").isdigit()
             is_rate = column == 3 and "," in value
-            cell_value = int(value.replace(".", "")) if is_count else float(value.replace(",", ".")) if is_rate else value
+            cell_value = (
+                int(value.replace(".", "")) if is_count else float(value.replace(",", ".")) if is_rate else value
+            )
             sheet.cell(row=number, column=column, value=cell_value)
     sheet.cell(row=len(rows) + 5, column=1, value=LEGEND)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -203,25 +210,32 @@ def test_a_small_count_in_an_xlsx_download_names_sheet_cell_and_value(site):
 
 
 def test_measures_years_rates_weights_and_page_links_are_not_counts_of_people(site):
-    extra = html_table("Quoten", ["Stadtbezirk", "Anteil", "Veränderung", "Kennziffer", "Nr.", "Gewicht", "z-Wert"],
-                       [["Lahnberge", "2", "1", "1", "2", "1", "2"]])  # fmt: skip
+    extra = html_table(
+        "Quoten",
+        ["Stadtbezirk", "Anteil", "Veränderung", "Kennziffer", "Nr.", "Gewicht", "z-Wert"],
+        [["Lahnberge", "2", "1", "1", "2", "1", "2"]],
+    )
     extra += '<p>Kapitel: <a href="04_familie.html">4 Familie und Kinder</a></p>'
     (site / PAGE).write_text(page(extra=extra), encoding="utf-8")
     assert check_site(site, THRESHOLD) == []
 
 
 def test_data_art_on_a_header_overrides_the_guess(site):
-    extra = ('<table><caption>Plätze</caption><thead><tr><th scope="col">Einrichtung</th>'
-             '<th scope="col" data-art="anzahl">Anteil</th><th scope="col" data-art="number">Kinder</th>'
-             '</tr></thead><tbody><tr><th scope="row">Kita</th><td>2</td><td>1</td></tr></tbody></table>')  # fmt: skip
+    extra = (
+        '<table><caption>Plätze</caption><thead><tr><th scope="col">Einrichtung</th>'
+        '<th scope="col" data-art="anzahl">Anteil</th><th scope="col" data-art="number">Kinder</th>'
+        '</tr></thead><tbody><tr><th scope="row">Kita</th><td>2</td><td>1</td></tr></tbody></table>'
+    )
     (site / PAGE).write_text(page(extra=extra), encoding="utf-8")
     [finding] = check_site(site, THRESHOLD)
     assert finding.value == "2" and 'column "Anteil"' in finding.location
 
 
 def test_the_only_hidden_cell_of_a_column_with_a_published_total_is_recoverable(site):
-    rows = [["Ronhausen", "4", "."] if r[0] == "Ronhausen" else ["Bortshausen", "3", "."] if r[0] == "Bortshausen"
-            else r for r in ROWS]  # fmt: skip
+    rows = [
+        ["Ronhausen", "4", "."] if r[0] == "Ronhausen" else ["Bortshausen", "3", "."] if r[0] == "Bortshausen" else r
+        for r in ROWS
+    ]
     (site / PAGE).write_text(page(rows=rows), encoding="utf-8")
     (site / CSV).write_bytes(csv_bytes(rows))
     write_workbook(site / XLSX, rows)
@@ -234,8 +248,10 @@ def test_the_only_hidden_cell_of_a_column_with_a_published_total_is_recoverable(
 
 
 def test_a_hidden_cell_shown_in_another_table_of_the_same_column_is_found(site):
-    rows = [["Ronhausen", "4", "."] if r[0] == "Ronhausen" else ["Bortshausen", "3", "."] if r[0] == "Bortshausen"
-            else r for r in ROWS]  # fmt: skip
+    rows = [
+        ["Ronhausen", "4", "."] if r[0] == "Ronhausen" else ["Bortshausen", "3", "."] if r[0] == "Bortshausen" else r
+        for r in ROWS
+    ]
     (site / CSV).write_bytes(csv_bytes(rows))  # the download shows what the page hides
     findings = check_site(site, THRESHOLD)
     shown = by_rule(findings, "is shown in")
@@ -250,11 +266,17 @@ def test_a_hidden_cell_shown_in_another_table_of_the_same_column_is_found(site):
 
 
 def test_a_hidden_part_of_a_row_total_is_recoverable(site):
-    (site / PAGE).write_text(page().replace("<td class=\"zahl\">.</td><td class=\"zahl\">5</td>",
-                                            "<td class=\"zahl\">3</td><td class=\"zahl\">5</td>"), encoding="utf-8")
+    (site / PAGE).write_text(
+        page().replace(
+            '<td class="zahl">.</td><td class="zahl">5</td>', '<td class="zahl">3</td><td class="zahl">5</td>'
+        ),
+        encoding="utf-8",
+    )
     [finding] = check_site(site, THRESHOLD)
-    assert finding.location == 'table "Schwerbehinderte Menschen nach Alter und Geschlecht 2024", ' \
-                               'row "unter 18", column "Männer: Anzahl"'
+    assert (
+        finding.location == 'table "Schwerbehinderte Menschen nach Alter und Geschlecht 2024", '
+        'row "unter 18", column "Männer: Anzahl"'
+    )
     assert "row total" in finding.rule
 
 
@@ -287,7 +309,7 @@ def test_leaked_internals_are_found_one_finding_each_and_enforce_lists_them_all(
 
 
 @pytest.mark.parametrize(
-    "text, rule",
+    ("text", "rule"),
     [
         ("Pfad: C:\\Users\\statistik\\bericht.ipynb", "absolute file path"),
         ("siehe file:///tmp/kapitel.html", "absolute file path"),
@@ -311,7 +333,7 @@ def test_a_raw_data_file_copied_into_the_site_is_found(site):
 
 
 @pytest.mark.parametrize(
-    "text, values",
+    ("text", "values"),
     [
         ("Es gab 2 Kinder und 1 Person.", ["2", "1"]),
         ("2 wohnungslose Menschen und 2 Einwohner*innen", ["2", "2"]),
@@ -327,9 +349,11 @@ def test_text_counts(text, values):
 
 
 def test_a_count_marked_on_its_cell_is_a_count_whatever_the_header(site):
-    extra = ('<table><caption>Quoten</caption><thead><tr><th scope="col">Stadtbezirk</th><th scope="col">Anteil</th>'
-             '</tr></thead><tbody><tr><th scope="row">Lahnberge</th><td data-art="anzahl">2</td></tr>'
-             '<tr><th scope="row">Ronhausen</th><td><span class="anzahl">1</span></td></tr></tbody></table>')  # fmt: skip
+    extra = (
+        '<table><caption>Quoten</caption><thead><tr><th scope="col">Stadtbezirk</th><th scope="col">Anteil</th>'
+        '</tr></thead><tbody><tr><th scope="row">Lahnberge</th><td data-art="anzahl">2</td></tr>'
+        '<tr><th scope="row">Ronhausen</th><td><span class="anzahl">1</span></td></tr></tbody></table>'
+    )
     (site / PAGE).write_text(page(extra=extra), encoding="utf-8")
     assert sorted((f.value, f.location) for f in check_site(site, THRESHOLD)) == [
         ("1", 'table "Quoten", row "Ronhausen", column "Anteil"'),

@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
-from sozialplanung.gitguard import MAX_BYTES, problem, problems
+from sozialplanung.editions.gitguard import MAX_BYTES, problem, problems
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
+from conftest import REPO
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 
 def git(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
@@ -60,7 +65,9 @@ def test_raw_folders_are_ignored_but_their_pointers_are_not():
     the folder (else `dvc add` refuses, and DVC does not even look into an ignored ``data/raw/``)."""
     for params in sorted((REPO / "params").glob("*.yaml")):
         raw_dir = yaml.safe_load(params.read_text(encoding="utf-8"))["data"]["raw_dir"]
-        assert git(["check-ignore", "-q", "--no-index", f"{raw_dir}/bevoelkerung.csv"], REPO, check=False).returncode == 0
+        assert (
+            git(["check-ignore", "-q", "--no-index", f"{raw_dir}/bevoelkerung.csv"], REPO, check=False).returncode == 0
+        )
     for pointer in ("data/raw/2025.dvc", "data/raw/sample.dvc"):
         assert git(["check-ignore", "-q", "--no-index", pointer], REPO, check=False).returncode == 1, pointer
         assert git(["check-ignore", "-q", "--no-index", "data/raw/"], REPO, check=False).returncode == 1
@@ -70,7 +77,7 @@ def test_raw_folders_are_ignored_but_their_pointers_are_not():
 def hooked_repo(tmp_path):
     """A git repository with the project's hook installed as `make setup` installs it."""
     root = tmp_path / "repo"
-    for name in (".githooks/pre-commit", "src/sozialplanung/gitguard.py", "Makefile"):
+    for name in (".githooks/pre-commit", "src/sozialplanung/editions/gitguard.py", "Makefile"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, root / name)
     git(["init", "-q"], root)
@@ -117,6 +124,11 @@ def test_hook_refuses_spreadsheets_anywhere_but_reference_data(hooked_repo):
 
 def test_make_hooks_outside_git_does_nothing(tmp_path):
     shutil.copy2(REPO / "Makefile", tmp_path / "Makefile")
-    result = subprocess.run(["make", "--no-print-directory", "hooks"], cwd=tmp_path, capture_output=True, text=True,
-                            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})  # fmt: skip
+    result = subprocess.run(
+        ["make", "--no-print-directory", "hooks"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)},
+    )
     assert result.returncode == 0 and result.stdout == ""

@@ -1,4 +1,4 @@
-"""Tests of sozialplanung.indicators against values computed by hand.
+"""Tests of sozialplanung.statistics.indicators against values computed by hand.
 
 The data set is tiny: three districts (211, 212, 213) in 2024, fewer tables in 2023. District 212
 has nobody under 15 and no households with children, so those rates have no denominator.
@@ -27,81 +27,115 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sozialplanung import indicators as ind
-from sozialplanung import load
-from sozialplanung.ages import AgeRange, population
-from sozialplanung.config import open_edition
-from sozialplanung.errors import DataError
-from sozialplanung.schemas import AGE_GROUPS, TABLES
+from sozialplanung.core.config import open_edition
+from sozialplanung.core.errors import DataError
+from sozialplanung.data import load
+from sozialplanung.data.ages import AgeRange, population
+from sozialplanung.data.contract import TABLES
+from sozialplanung.statistics import indicators as ind
+
 
 def _frame(table: str, rows: list[tuple]) -> pd.DataFrame:
     """A typed table as the validate stage leaves it: int64 keys and counts, str codes."""
     spec = TABLES[table]
     frame = pd.DataFrame(rows, columns=list(spec.columns))
     ints = {c: "int64" for c in spec.columns if c in ("jahr", "kennziffer", *spec.counts)}
-    codes = {c: "str" for c in spec.codes}
+    codes = dict.fromkeys(spec.codes, "str")
     return frame.astype({**ints, **codes})
 
 
 def make_tables(with_mindestsicherung: bool = True) -> dict[str, pd.DataFrame]:
     tables = {
-        "bevoelkerung": _frame("bevoelkerung", [
-            (2024, 211, "0-2", "w", "deutsch", 30),
-            (2024, 211, "10-14", "m", "nichtdeutsch", 20),
-            (2024, 211, "15-17", "w", "deutsch", 10),
-            (2024, 211, "18-19", "m", "deutsch", 40),
-            (2024, 211, "20-24", "w", "nichtdeutsch", 300),
-            (2024, 211, "60-64", "m", "deutsch", 100),
-            (2024, 211, "65-69", "w", "deutsch", 50),
-            (2024, 211, "80+", "w", "nichtdeutsch", 10),
-            (2024, 212, "15-17", "m", "deutsch", 0),
-            (2024, 212, "40-44", "m", "deutsch", 80),
-            (2024, 212, "70-74", "w", "deutsch", 40),
-            (2024, 213, "3-5", "w", "deutsch", 200),
-            (2024, 213, "25-29", "m", "deutsch", 500),
-            (2024, 213, "45-49", "w", "nichtdeutsch", 100),
-            (2024, 213, "75-79", "m", "deutsch", 100),
-            (2023, 211, "0-2", "w", "deutsch", 100),
-            (2023, 211, "30-34", "m", "deutsch", 400),
-            (2023, 212, "40-44", "m", "deutsch", 100),
-            (2023, 213, "25-29", "w", "deutsch", 1000),
-        ]),
+        "bevoelkerung": _frame(
+            "bevoelkerung",
+            [
+                (2024, 211, "0-2", "w", "deutsch", 30),
+                (2024, 211, "10-14", "m", "nichtdeutsch", 20),
+                (2024, 211, "15-17", "w", "deutsch", 10),
+                (2024, 211, "18-19", "m", "deutsch", 40),
+                (2024, 211, "20-24", "w", "nichtdeutsch", 300),
+                (2024, 211, "60-64", "m", "deutsch", 100),
+                (2024, 211, "65-69", "w", "deutsch", 50),
+                (2024, 211, "80+", "w", "nichtdeutsch", 10),
+                (2024, 212, "15-17", "m", "deutsch", 0),
+                (2024, 212, "40-44", "m", "deutsch", 80),
+                (2024, 212, "70-74", "w", "deutsch", 40),
+                (2024, 213, "3-5", "w", "deutsch", 200),
+                (2024, 213, "25-29", "m", "deutsch", 500),
+                (2024, 213, "45-49", "w", "nichtdeutsch", 100),
+                (2024, 213, "75-79", "m", "deutsch", 100),
+                (2023, 211, "0-2", "w", "deutsch", 100),
+                (2023, 211, "30-34", "m", "deutsch", 400),
+                (2023, 212, "40-44", "m", "deutsch", 100),
+                (2023, 213, "25-29", "w", "deutsch", 1000),
+            ],
+        ),
         # bedarfsgemeinschaften, leistungsberechtigte, elb, nef, nef_unter_15, bg_alleinerziehende;
         # 211's 62 Leistungsberechtigte include 2 others: the SGB-II-Quote counts ELB + NEF = 60.
-        "sgb2": _frame("sgb2", [
-            (2024, 211, 30, 62, 40, 20, 10, 5),
-            (2024, 212, 1, 2, 2, 0, 0, 0),
-            (2024, 213, 20, 50, 30, 20, 16, 4),
-            (2023, 211, 10, 25, 20, 5, 5, 2),
-            (2023, 212, 0, 0, 0, 0, 0, 0),
-            (2023, 213, 30, 80, 50, 30, 20, 6),
-        ]),
-        "grundsicherung": _frame("grundsicherung", [
-            (2024, 211, 6, 3), (2024, 212, 2, 0), (2024, 213, 5, 4),
-            (2023, 211, 0, 1), (2023, 212, 0, 0), (2023, 213, 3, 2),
-        ]),
+        "sgb2": _frame(
+            "sgb2",
+            [
+                (2024, 211, 30, 62, 40, 20, 10, 5),
+                (2024, 212, 1, 2, 2, 0, 0, 0),
+                (2024, 213, 20, 50, 30, 20, 16, 4),
+                (2023, 211, 10, 25, 20, 5, 5, 2),
+                (2023, 212, 0, 0, 0, 0, 0, 0),
+                (2023, 213, 30, 80, 50, 30, 20, 6),
+            ],
+        ),
+        "grundsicherung": _frame(
+            "grundsicherung",
+            [
+                (2024, 211, 6, 3),
+                (2024, 212, 2, 0),
+                (2024, 213, 5, 4),
+                (2023, 211, 0, 1),
+                (2023, 212, 0, 0),
+                (2023, 213, 3, 2),
+            ],
+        ),
         # 2023 has no row for 212: a district missing in a reported year has no unemployed.
-        "arbeitslose": _frame("arbeitslose", [
-            (2024, 211, "SGB II", 20, 8), (2024, 211, "SGB III", 7, 1),
-            (2024, 212, "SGB II", 0, 0), (2024, 212, "SGB III", 1, 0),
-            (2024, 213, "SGB II", 15, 5), (2024, 213, "SGB III", 15, 2),
-            (2023, 211, "SGB II", 10, 4), (2023, 213, "SGB III", 20, 3),
-        ]),
+        "arbeitslose": _frame(
+            "arbeitslose",
+            [
+                (2024, 211, "SGB II", 20, 8),
+                (2024, 211, "SGB III", 7, 1),
+                (2024, 212, "SGB II", 0, 0),
+                (2024, 212, "SGB III", 1, 0),
+                (2024, 213, "SGB II", 15, 5),
+                (2024, 213, "SGB III", 15, 2),
+                (2023, 211, "SGB II", 10, 4),
+                (2023, 213, "SGB III", 20, 3),
+            ],
+        ),
         # Only 2024 from here on: these indicators exist for 2024 only.
-        "haushalte": _frame("haushalte", [
-            (2024, 211, "einpersonen", 200), (2024, 211, "paar_ohne_kinder", 50),
-            (2024, 211, "paar_mit_kindern", 30), (2024, 211, "alleinerziehend", 10),
-            (2024, 211, "sonstige", 10),
-            (2024, 212, "einpersonen", 20), (2024, 212, "paar_ohne_kinder", 30),
-            (2024, 213, "einpersonen", 150), (2024, 213, "paar_mit_kindern", 105),
-            (2024, 213, "alleinerziehend", 15), (2024, 213, "sonstige", 30),
-        ]),
+        "haushalte": _frame(
+            "haushalte",
+            [
+                (2024, 211, "einpersonen", 200),
+                (2024, 211, "paar_ohne_kinder", 50),
+                (2024, 211, "paar_mit_kindern", 30),
+                (2024, 211, "alleinerziehend", 10),
+                (2024, 211, "sonstige", 10),
+                (2024, 212, "einpersonen", 20),
+                (2024, 212, "paar_ohne_kinder", 30),
+                (2024, 213, "einpersonen", 150),
+                (2024, 213, "paar_mit_kindern", 105),
+                (2024, 213, "alleinerziehend", 15),
+                (2024, 213, "sonstige", 30),
+            ],
+        ),
         "wohngeld": _frame("wohngeld", [(2024, 211, 15), (2024, 212, 1), (2024, 213, 12)]),
         "marburgpass": _frame("marburgpass", [(2024, 211, 28, 8), (2024, 212, 0, 0), (2024, 213, 45, 20)]),
         "wohnen": _frame("wohnen", [(2024, 211, 280, 14), (2024, 212, 60, 0), (2024, 213, 400, 60)]),
-        "schwerbehinderte": _frame("schwerbehinderte", [
-            (2024, "65-74", "w", 100), (2024, "25-44", "m", 58), (2023, "75+", "m", 80),
-        ]),
+        "schwerbehinderte": _frame(
+            "schwerbehinderte",
+            [
+                (2024, "65-74", "w", 100),
+                (2024, "25-44", "m", 58),
+                (2023, "75+", "m", 80),
+            ],
+        ),
     }
     if with_mindestsicherung:
         tables["mindestsicherung"] = _frame("mindestsicherung", [(2024, "sgb12_kap3", 5), (2024, "asylblg", 20)])
@@ -224,12 +258,24 @@ def test_city_value_is_sum_over_sum_not_mean_of_rates(frame):
 
 def test_rows_per_indicator(frame):
     counts = frame.groupby("indikator", sort=False).size().to_dict()
-    both_years = ["sgb2_quote", "elb_quote", "kinderarmut", "grundsicherung_alter", "arbeitslosendichte",
-                  "jugendquotient", "altenquotient", "auslaenderanteil"]
+    both_years = [
+        "sgb2_quote",
+        "elb_quote",
+        "kinderarmut",
+        "grundsicherung_alter",
+        "arbeitslosendichte",
+        "jugendquotient",
+        "altenquotient",
+        "auslaenderanteil",
+    ]
     only_2024 = ["alleinerziehende", "wohngeldquote", "marburgpass_quote", "sozialwohnungsquote"]
     # 3 districts + city = 4 rows per year; city-level indicators have the city row only
-    assert counts == {**{i: 8 for i in both_years}, **{i: 4 for i in only_2024},
-                      "schwerbehindertenquote": 2, "mindestsicherungsquote": 1}
+    assert counts == {
+        **dict.fromkeys(both_years, 8),
+        **dict.fromkeys(only_2024, 4),
+        "schwerbehindertenquote": 2,
+        "mindestsicherungsquote": 1,
+    }
     city_level = frame[frame.indikator.isin(["schwerbehindertenquote", "mindestsicherungsquote"])]
     assert set(city_level.kennziffer) == {ind.CITY}
 
@@ -260,7 +306,9 @@ def test_zero_denominator_gives_nan_without_warning():
     assert not np.isinf(result.wert).any()
     zero = result[result.nenner == 0]
     assert set(zip(zero.indikator, zero.jahr, zero.kennziffer)) >= {
-        ("kinderarmut", 2024, 212), ("alleinerziehende", 2024, 212), ("grundsicherung_alter", 2023, 211),
+        ("kinderarmut", 2024, 212),
+        ("alleinerziehende", 2024, 212),
+        ("grundsicherung_alter", 2023, 211),
     }
     assert zero.wert.isna().all()
     assert result[result.nenner > 0].wert.notna().all()
@@ -318,8 +366,7 @@ def test_units_and_texts():
         assert definition.per == 100
         assert definition.name and definition.numerator and definition.note and definition.source
         assert definition.unit.startswith("je 100 ")
-    assert [i.id for i in ind.INDICATORS if i.level == "stadt"] == ["schwerbehindertenquote",
-                                                                     "mindestsicherungsquote"]
+    assert [i.id for i in ind.INDICATORS if i.level == "stadt"] == ["schwerbehindertenquote", "mindestsicherungsquote"]
 
 
 def test_indicator_lookup():

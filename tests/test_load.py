@@ -1,4 +1,4 @@
-"""Tests of sozialplanung.load: German raw exports in, plain typed processed tables out."""
+"""Tests of sozialplanung.data.load: German raw exports in, plain typed processed tables out."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sozialplanung import load
-from sozialplanung.errors import DataError
-from sozialplanung.schemas import TABLES
+from sozialplanung.core.errors import DataError
+from sozialplanung.data import load
+from sozialplanung.data.contract import TABLES
 
 PLAN = TABLES["aktionsplan"]
 SGB2 = TABLES["sgb2"]
@@ -58,14 +58,15 @@ def test_separator_is_sniffed_from_the_header(tmp_path, separator):
 
 def test_german_numbers_are_parsed_and_others_kept_as_given(tmp_path):
     raw_file(
-        tmp_path, "wohnen.csv",
+        tmp_path,
+        "wohnen.csv",
         "jahr;kennziffer;wohnungen;sozialwohnungen\n"
         "2024;211;1.234;12,0\n"
         '2024;212;"1.234,0";-3\n'
         "2024;213;12,5;1.23\n"
         "2024;214;;zwölf\n"
         "2024;215;99.999.999.999.999.999.999;0\n",  # too large for int64
-    )  # fmt: skip
+    )
     frame = load.read_raw_table(tmp_path, TABLES["wohnen"]).frame
     assert frame["wohnungen"].tolist() == [1234, 1234, "12,5", None, "99.999.999.999.999.999.999"]
     assert frame["sozialwohnungen"].tolist() == [12, -3, "1.23", "zwölf", 0]
@@ -84,20 +85,26 @@ def test_dates_german_or_iso_and_bad_dates_kept(tmp_path):
     lines = [f"2024;{n};Wohnen;umgesetzt;{TITLE} {n};Fachdienst;{date}" for n, date in enumerate(rows, 1)]
     raw_file(tmp_path, "aktionsplan.csv", "\n".join([PLAN_HEADER, *lines]) + "\n")
     stand = load.read_raw_table(tmp_path, PLAN).frame["stand"].tolist()
-    assert stand == [pd.Timestamp(2024, 6, 30), pd.Timestamp(2024, 6, 30), pd.Timestamp(2024, 7, 1),
-                     "31.02.2024", "06/30/2024"]  # fmt: skip
+    assert stand == [
+        pd.Timestamp(2024, 6, 30),
+        pd.Timestamp(2024, 6, 30),
+        pd.Timestamp(2024, 7, 1),
+        "31.02.2024",
+        "06/30/2024",
+    ]
 
 
 def test_whitespace_stripped_empty_cells_missing_and_row_numbers_kept(tmp_path):
     raw_file(
-        tmp_path, "haushalte.csv",
+        tmp_path,
+        "haushalte.csv",
         "jahr ; kennziffer;haushaltstyp;anzahl;\n"  # trailing separator as Excel writes it
         " 2024 ; 211 ; einpersonen ; 100;\n"
         "\n"  # a blank line inside the data is kept, so the next row is still row 4
         "2024;211;  ;;\n"
         ";;;;\n"
         "\n",
-    )  # fmt: skip
+    )
     table = load.read_raw_table(tmp_path, TABLES["haushalte"])
     frame = table.frame
     assert list(frame.columns) == ["jahr", "kennziffer", "haushaltstyp", "anzahl"]
@@ -260,10 +267,16 @@ def test_unknown_table_or_missing_column_is_refused(tmp_path):
 
 
 def indicator_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "jahr": [2024, 2024], "kennziffer": [0, 234], "indikator": ["sgb2_quote", "sgb2_quote"],
-        "zaehler": [5000, 0], "nenner": [65000, 0], "wert": [100 * 5000 / 65000, np.nan],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "jahr": [2024, 2024],
+            "kennziffer": [0, 234],
+            "indikator": ["sgb2_quote", "sgb2_quote"],
+            "zaehler": [5000, 0],
+            "nenner": [65000, 0],
+            "wert": [100 * 5000 / 65000, np.nan],
+        }
+    )
 
 
 def test_indicators_round_trip(tmp_path):

@@ -6,15 +6,16 @@ import hashlib
 import json
 
 import pytest
-from publish_helpers import make_edition, site_files
 
-from sozialplanung.errors import PublishError
-from sozialplanung.manifest import Difference, check_site, compare, hash_site, read_manifest, write_manifest
-from sozialplanung.publish import build_site_nbconvert
+from sozialplanung.core.errors import PublishError
+from sozialplanung.site.manifest import Difference, check_site, compare, hash_site, read_manifest, write_manifest
+from sozialplanung.site.publish import publish
+
+from publish_helpers import make_edition, site_files
 
 
 def test_every_built_site_carries_a_manifest_of_all_its_other_files(tmp_path):
-    site = build_site_nbconvert(make_edition(tmp_path / "projekt")).parent
+    site = publish(make_edition(tmp_path / "projekt"), engine="nbconvert").parent
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     files = site_files(site)
     assert set(manifest) == set(files) - {"manifest.json"}
@@ -29,8 +30,10 @@ def test_compare_names_changed_missing_and_extra_files():
     expected = {"a.html": "1", "b.html": "2", "c.csv": "3"}
     actual = {"a.html": "1", "b.html": "9", "d.xlsx": "4"}
     assert compare(expected, actual) == [
-        Difference("b.html", "changed"), Difference("c.csv", "missing"), Difference("d.xlsx", "extra"),
-    ]  # fmt: skip
+        Difference("b.html", "changed"),
+        Difference("c.csv", "missing"),
+        Difference("d.xlsx", "extra"),
+    ]
     assert compare(expected, dict(expected)) == []
     assert Difference("b.html", "changed").describe() == "differs:  b.html"
 

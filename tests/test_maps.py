@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sozialplanung.errors import DataError
-from sozialplanung.load import read_districts
-from sozialplanung.maps import (
+from sozialplanung.core.errors import DataError
+from sozialplanung.data.load import read_districts
+from sozialplanung.report.maps import (
     BORDER,
     HATCH,
     SEQUENTIAL,
@@ -133,8 +133,15 @@ def test_long_names_are_wrapped_before_the_place_name_ending():
 
 
 def test_numeric_map_alt_text_names_extremes_hidden_districts_and_says_schematic(districts):
-    values = _values(districts, hidden=("Lahnberge", "Ronhausen"), Waldtal=24.25, Oberer_Richtsberg=19.0,
-                     Lahnberge=None, Elnhausen=0.4, Bortshausen=0.44)
+    values = _values(
+        districts,
+        hidden=("Lahnberge", "Ronhausen"),
+        Waldtal=24.25,
+        Oberer_Richtsberg=19.0,
+        Lahnberge=None,
+        Elnhausen=0.4,
+        Bortshausen=0.44,
+    )
     _figure, alt = map_figure(values, districts, title="SGB-II-Quote 2024", legend_title="je 100")
     assert alt.startswith("Schematische Kachelkarte der 33 Stadtbezirke (keine echten Grenzen")
     assert "SGB-II-Quote 2024." in alt
@@ -146,8 +153,10 @@ def test_numeric_map_alt_text_names_extremes_hidden_districts_and_says_schematic
 def test_alt_text_summarises_ties_briefly(districts):
     names = districts["stadtbezirk"].tolist()
     tied = _values(districts, **{n.replace(" ", "_"): 9.0 for n in names[:4]}, Cappel=1.0)
-    assert "Höchster Wert: 4 Stadtbezirke mit 9,0; niedrigster Wert: Cappel mit 1,0." in map_figure(
-        tied, districts, title="t", legend_title="l")[1]
+    assert (
+        "Höchster Wert: 4 Stadtbezirke mit 9,0; niedrigster Wert: Cappel mit 1,0."
+        in map_figure(tied, districts, title="t", legend_title="l")[1]
+    )
     _figure, alt = map_figure(_values(districts, hidden=("Wehrda",)), districts, title="t", legend_title="l")
     assert alt.endswith("t. Alle ausgewiesenen Stadtbezirke: 5,0. Nicht ausgewiesen: Wehrda.")
 
@@ -172,13 +181,15 @@ def _assert_labels_inside_tiles(figure):
     assert len(tiles) == 33
     for text in figure.axes[0].texts:
         box = text.get_window_extent(renderer)
-        assert any(t.get_window_extent(renderer).contains(box.x0, box.y0) and
-                   t.get_window_extent(renderer).contains(box.x1, box.y1) for t in tiles), text.get_text()
+        assert any(
+            t.get_window_extent(renderer).contains(box.x0, box.y0)
+            and t.get_window_extent(renderer).contains(box.x1, box.y1)
+            for t in tiles
+        ), text.get_text()
 
 
 def test_numeric_map_legend_lists_bins_and_not_shown(districts):
-    values = pd.DataFrame({"kennziffer": districts["kennziffer"],
-                           "wert": [float(i % 10 + 1) for i in range(33)]})
+    values = pd.DataFrame({"kennziffer": districts["kennziffer"], "wert": [float(i % 10 + 1) for i in range(33)]})
     values.loc[0, "wert"] = None
     figure, _alt = map_figure(values, districts, title="t", legend_title="je 100")
     legend = figure.legends[0]
@@ -205,12 +216,19 @@ def test_tile_map_renders_png_with_alt_and_is_byte_identical(districts):
 def test_class_map_alt_text_counts_classes_and_tiles_show_the_class(districts):
     names = districts.set_index("stadtbezirk")["kennziffer"]
     klasse = dict.fromkeys(districts["kennziffer"], "mittel")
-    klasse.update({names["Waldtal"]: "sehr niedrig", names["Oberer Richtsberg"]: "sehr niedrig",
-                   names["Wehrda"]: "hoch", names["Lahnberge"]: None})
+    klasse.update(
+        {
+            names["Waldtal"]: "sehr niedrig",
+            names["Oberer Richtsberg"]: "sehr niedrig",
+            names["Wehrda"]: "hoch",
+            names["Lahnberge"]: None,
+        }
+    )
     values = pd.DataFrame({"kennziffer": list(klasse), "klasse": list(klasse.values())})
     classes = ("hoch", "mittel", "niedrig", "sehr niedrig")
-    figure, alt = map_figure(values, districts, title="Status", legend_title="Statusklasse", kind="class",
-                             classes=classes)
+    figure, alt = map_figure(
+        values, districts, title="Status", legend_title="Statusklasse", kind="class", classes=classes
+    )
     assert "hoch: 1 Stadtbezirk (Wehrda); mittel: 29 Stadtbezirke (" in alt
     assert "niedrig: 0 Stadtbezirke; sehr niedrig: 2 Stadtbezirke (Waldtal, Oberer Richtsberg)." in alt
     assert alt.endswith("Nicht ausgewiesen: Lahnberge.")
@@ -222,8 +240,14 @@ def test_class_map_alt_text_counts_classes_and_tiles_show_the_class(districts):
 
 def test_class_map_rejects_unknown_labels_and_districts(districts):
     with pytest.raises(ValueError, match="gut"):
-        map_figure(pd.DataFrame({"kennziffer": [211], "klasse": ["gut"]}), districts, title="t",
-                   legend_title="l", kind="class", classes=("hoch", "mittel"))
+        map_figure(
+            pd.DataFrame({"kennziffer": [211], "klasse": ["gut"]}),
+            districts,
+            title="t",
+            legend_title="l",
+            kind="class",
+            classes=("hoch", "mittel"),
+        )
     with pytest.raises(ValueError, match="999"):
         map_figure(pd.DataFrame({"kennziffer": [999], "wert": [1.0]}), districts, title="t", legend_title="l")
 
@@ -254,18 +278,23 @@ def three(districts):
 def boundaries(tmp_path):
     hole = _square(8.762, 50.802, 0.004)  # in the lower part of Altstadt's square
     parts = [[_square(8.77, 50.80)], [_square(8.785, 50.80, 0.002)]]  # Weidenhausen: a large and a small part
-    return _geojson(tmp_path, [
-        _feature(211, {"type": "Polygon", "coordinates": [_square(8.76, 50.80), hole]}),
-        _feature("212", {"type": "MultiPolygon", "coordinates": parts}),
-        _feature(311, {"type": "Polygon", "coordinates": [_square(8.755, 50.835)]}),
-    ])
+    return _geojson(
+        tmp_path,
+        [
+            _feature(211, {"type": "Polygon", "coordinates": [_square(8.76, 50.80), hole]}),
+            _feature("212", {"type": "MultiPolygon", "coordinates": parts}),
+            _feature(311, {"type": "Polygon", "coordinates": [_square(8.755, 50.835)]}),
+        ],
+    )
 
 
 def test_choropleth_from_geojson(three, boundaries):
     values = pd.DataFrame({"kennziffer": [211, 212, 311], "wert": [4.25, None, 12.0]})
     figure, alt = map_figure(values, three, title="Quote", legend_title="je 100", boundaries=boundaries)
-    assert alt == ("Karte der 3 Stadtbezirke: Quote. Höchster Wert: Wehrda mit 12,0; niedrigster Wert: Altstadt "
-                   "mit 4,3. Nicht ausgewiesen: Weidenhausen.")
+    assert alt == (
+        "Karte der 3 Stadtbezirke: Quote. Höchster Wert: Wehrda mit 12,0; niedrigster Wert: Altstadt "
+        "mit 4,3. Nicht ausgewiesen: Weidenhausen."
+    )
     assert len(figure.axes[0].patches) == 3
     texts = _texts(figure)
     assert (texts["name-211"].get_text(), texts["value-211"].get_text()) == ("Altstadt", "4,3")
@@ -294,8 +323,16 @@ def test_geojson_errors_name_the_file_and_the_problem(tmp_path, three):
         draw(broken)
     with pytest.raises(DataError, match="fehlt.geojson: cannot be read"):
         draw(tmp_path / "fehlt.geojson")
-    no_code = _geojson(tmp_path, [{"type": "Feature", "properties": {"name": "Altstadt"},
-                                   "geometry": {"type": "Polygon", "coordinates": [_square(8.76, 50.8)]}}])
+    no_code = _geojson(
+        tmp_path,
+        [
+            {
+                "type": "Feature",
+                "properties": {"name": "Altstadt"},
+                "geometry": {"type": "Polygon", "coordinates": [_square(8.76, 50.8)]},
+            }
+        ],
+    )
     with pytest.raises(DataError, match="feature 1 has no valid 'kennziffer' property"):
         draw(no_code)
     polygon = {"type": "Polygon", "coordinates": [_square(8.76, 50.8)]}

@@ -3,16 +3,17 @@
 import re
 
 import pytest
-from conftest import REPO
 
-from sozialplanung import indicators as ind
-from sozialplanung.ages import AgeRange, population
-from sozialplanung.config import open_edition
-from sozialplanung.load import read_districts
-from sozialplanung.methods import GLOSSARY, confidentiality_text, glossary_text, index_method, indicator_table
-from sozialplanung.tables import ReportTable
-from sozialplanung.report import ChapterContext
-from sozialplanung.sample import build_tables
+from sozialplanung.core.config import open_edition
+from sozialplanung.data.ages import AgeRange, population
+from sozialplanung.data.load import read_districts
+from sozialplanung.data.sample import build_tables
+from sozialplanung.report.chapter import ChapterContext
+from sozialplanung.report.methods import GLOSSARY, confidentiality_text, glossary_text, index_method, indicator_table
+from sozialplanung.report.tables import ReportTable
+from sozialplanung.statistics import indicators as ind
+
+from conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,9 @@ def test_method_table_lists_every_indicator_as_defined(chapter):
 @pytest.mark.parametrize("definition", ind.INDICATORS, ids=lambda d: d.id)
 def test_every_age_limit_on_the_method_page_is_the_one_the_code_uses(definition, computed):
     tables, frame = computed
-    rows = frame[(frame["indikator"] == definition.id) & (frame["kennziffer"] != ind.CITY)].set_index(["jahr", "kennziffer"])
+    rows = frame[(frame["indikator"] == definition.id) & (frame["kennziffer"] != ind.CITY)].set_index(
+        ["jahr", "kennziffer"]
+    )
     checked = 0
     for part, text in (("zaehler", definition.numerator), ("nenner", definition.denominator)):
         ages = _age_range(text)
@@ -74,7 +77,9 @@ def test_index_method_names_configured_indicators_and_limits(chapter):
     parts = index_method(chapter)
     tables = [p for p in parts if isinstance(p, ReportTable)]
     assert [t.caption for t in tables] == [
-        "Statusindikatoren des Sozialindex und ihre Gewichte", "Klassen des sozialen Status", "Klassen der Dynamik",
+        "Statusindikatoren des Sozialindex und ihre Gewichte",
+        "Klassen des sozialen Status",
+        "Klassen der Dynamik",
     ]
     text = " ".join(p.data if not isinstance(p, ReportTable) else p.to_html() for p in parts)
     for indicator_id in chapter.config.index.status_indicators:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from publish_helpers import DISTRICTS, NAV_PAGES, PAGES, indicator_frame, make_edition
 
-from sozialplanung.errors import PublishError
-from sozialplanung.pages import district_groups, key_figures, navigation, render_browse, render_start
-from sozialplanung.sitemap import SiteMap, chapter_number, site_map
+from sozialplanung.core.errors import PublishError
+from sozialplanung.site.pages import district_groups, key_figures, navigation, render_browse, render_start
+from sozialplanung.site.sitemap import SiteMap, chapter_number, site_map
+
+from publish_helpers import DISTRICTS, NAV_PAGES, PAGES, indicator_frame, make_edition
 
 
 @pytest.fixture
@@ -29,8 +30,12 @@ def test_pages_in_site_order_and_the_main_navigation(edition):
     assert [p.kennziffer for p in site.profiles] == [k for k, *_ in DISTRICTS]
     profile = site.profiles[0]
     assert (profile.filename, profile.title, profile.heading, profile.nav_label, profile.section) == (
-        "profil-211.html", "Stadtteilprofil Altstadt", "Stadtteilprofil Altstadt", "Altstadt", "stadtteile.html",
-    )  # fmt: skip
+        "profil-211.html",
+        "Stadtteilprofil Altstadt",
+        "Stadtteilprofil Altstadt",
+        "Altstadt",
+        "stadtteile.html",
+    )
     assert profile.stem == "profil-211" and profile.from_notebook and not site.overview.from_notebook
     assert site.method_chapter.filename == "03_methodik.html"
 
@@ -54,8 +59,10 @@ def test_neighbours_stay_within_chapters_and_within_profiles(edition):
     assert str(render_browse(site, site.start)) == ""
     browse = BeautifulSoup(str(render_browse(site, site.profiles[1])), "html.parser")
     assert [a.get_text() for a in browse.find_all("a")] == [
-        "Vorheriges Profil: Altstadt", "Alle Stadtteilprofile", "Nächstes Profil: Campusviertel",
-    ]  # fmt: skip
+        "Vorheriges Profil: Altstadt",
+        "Alle Stadtteilprofile",
+        "Nächstes Profil: Campusviertel",
+    ]
 
 
 def test_districts_are_grouped_by_teil_then_stadtbereich_in_kennziffer_order(edition):

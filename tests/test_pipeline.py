@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from sozialplanung.confidentiality import Confidentiality
-from sozialplanung.format import format_count
-from sozialplanung.indicators import CITY, compute_indicators
-from sozialplanung.load import read_tables
+from sozialplanung.core.formats import format_count
+from sozialplanung.data.load import read_tables
+from sozialplanung.statistics.confidentiality import Confidentiality
+from sozialplanung.statistics.indicators import CITY, compute_indicators
 
 pytestmark = pytest.mark.slow
 
@@ -99,14 +99,20 @@ def test_start_page_key_figures_match_the_indicator_module(built):
     rule = Confidentiality(edition.config.confidentiality.threshold)
     start = _text(_pages(edition)["index.html"])
     for indicator_id in edition.config.key_figures:
-        row = frame[(frame["indikator"] == indicator_id) & (frame["jahr"] == 2024) & (frame["kennziffer"] == CITY)].iloc[0]
+        row = frame[
+            (frame["indikator"] == indicator_id) & (frame["jahr"] == 2024) & (frame["kennziffer"] == CITY)
+        ].iloc[0]
         assert rule.rate(row["wert"], row["zaehler"], row["nenner"]) in start, indicator_id
 
 
 def test_small_districts_show_the_confidentiality_symbol(built):
     edition, _ = built
     soup = BeautifulSoup(_pages(edition)["02_existenzsicherung.html"], "html.parser")
-    rows = {tr.th.get_text(): [td.get_text() for td in tr.find_all("td")] for table in soup.find_all("table")
-            for tr in table.select("tbody tr") if tr.th}
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+        for table in soup.find_all("table")
+        for tr in table.select("tbody tr")
+        if tr.th
+    }
     small = [rows[name] for name in ("Lahnberge", "Dilschhausen", "Ronhausen", "Bortshausen") if name in rows]
     assert small and any("." in cells for cells in small)

@@ -1,14 +1,15 @@
 """District profiles, on the sample edition's processed data (no notebooks executed)."""
 
 import pytest
-from conftest import copy_project
 
-from sozialplanung.config import open_edition
-from sozialplanung.indicators import indicator, run_indicators
+from sozialplanung.core.config import open_edition
+from sozialplanung.data.validate import run_validation
 from sozialplanung.pipeline import generate_sample_data
-from sozialplanung.profiles import PROFILE_INDICATORS, DistrictProfile
-from sozialplanung.report import ChapterContext
-from sozialplanung.validate import run_validation
+from sozialplanung.report.chapter import ChapterContext
+from sozialplanung.report.profile import PROFILE_INDICATORS, DistrictProfile
+from sozialplanung.statistics.indicators import indicator, run_indicators
+
+from conftest import copy_project
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,10 @@ def test_rank_counts_only_published_districts(chapter):
 
 
 def test_index_text_for_included_and_left_out_districts(chapter):
-    assert "nicht in den Sozialindex 2024 einbezogen: weniger als 300 Einwohner" in DistrictProfile(chapter, 326).index_text()
+    assert (
+        "nicht in den Sozialindex 2024 einbezogen: weniger als 300 Einwohner"
+        in DistrictProfile(chapter, 326).index_text()
+    )
     included = DistrictProfile(chapter, 243).index_text()
     assert "sozialen Status (Rang" in included and "sehr niedrigen" in included
 
@@ -65,20 +69,31 @@ def test_pyramid_and_location_map_describe_the_district(chapter):
 
 def test_unknown_district_is_rejected(chapter):
     with pytest.raises(KeyError, match="999"):
-        DistrictProfile(chapter, 999).name
+        _ = DistrictProfile(chapter, 999).name
 
 
 def test_index_table_and_profile_hide_z_score_and_rank_of_a_hidden_status_indicator(chapter):
-    from sozialplanung import sozialraum
+    from sozialplanung.report import sozialraum
 
     table = sozialraum.index_table(chapter)
     headers = list(table.headers)
     checked = 0
     for row in table.rows:
         values = dict(zip(headers, row))
-        hidden = [h for h in headers if not h.startswith("z ") and h in
-                  ("SGB-II-Quote", "Kinderarmut (SGB II)", "Arbeitslosendichte", "Grundsicherung im Alter", "Alleinerziehende")
-                  and values[h] == "."]
+        hidden = [
+            h
+            for h in headers
+            if not h.startswith("z ")
+            and h
+            in (
+                "SGB-II-Quote",
+                "Kinderarmut (SGB II)",
+                "Arbeitslosendichte",
+                "Grundsicherung im Alter",
+                "Alleinerziehende",
+            )
+            and values[h] == "."
+        ]
         if hidden:
             checked += 1
             assert all(values[f"z {h}"] == "." for h in hidden)

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from publish_helpers import PAGES, make_edition
+
+from sozialplanung.core.scm import GitState, git_state
+from sozialplanung.site.provenance import VERSIONED_PACKAGES, data_version, flat_parameters, read
+from sozialplanung.site.publish import publish
 
 from conftest import BIN, run
-from sozialplanung.provenance import VERSIONED_PACKAGES, data_version, flat_parameters, read
-from sozialplanung.publish import build_site_nbconvert
-from sozialplanung.scm import GitState, git_state
+from publish_helpers import PAGES, make_edition
+
 
 def commit_all(root: Path, message: str = "commit") -> str:
     run(["git", "add", "-A"], root)
@@ -101,10 +103,26 @@ def test_missing_raw_folder_has_no_data_version(tmp_path):
 
 
 def test_parameters_are_flattened_for_the_footer():
-    rows = flat_parameters({"a": 1, "data": {"raw_dir": "data/raw/2024", "synthetic": True}, "liste": ["x", "y"],
-                            "chapters": [{"id": "01_a", "title": "Ä"}], "leer": {}, "nichts": None})  # fmt: skip
-    assert rows == [("a", "1"), ("data.raw_dir", "data/raw/2024"), ("data.synthetic", "true"), ("liste", "x, y"),
-                    ("chapters[1].id", "01_a"), ("chapters[1].title", "Ä"), ("leer", "{}"), ("nichts", "null")]  # fmt: skip
+    rows = flat_parameters(
+        {
+            "a": 1,
+            "data": {"raw_dir": "data/raw/2024", "synthetic": True},
+            "liste": ["x", "y"],
+            "chapters": [{"id": "01_a", "title": "Ä"}],
+            "leer": {},
+            "nichts": None,
+        }
+    )
+    assert rows == [
+        ("a", "1"),
+        ("data.raw_dir", "data/raw/2024"),
+        ("data.synthetic", "true"),
+        ("liste", "x, y"),
+        ("chapters[1].id", "01_a"),
+        ("chapters[1].title", "Ä"),
+        ("leer", "{}"),
+        ("nichts", "null"),
+    ]
 
 
 # --- on the pages ------------------------------------------------------------------------------------
@@ -123,14 +141,19 @@ def committed_edition(tmp_path):
 
 def test_every_page_and_provenance_json_name_commit_data_parameters_and_versions(committed_edition):
     edition, commit = committed_edition
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     recorded = json.loads((site / "provenance.json").read_text(encoding="utf-8"))
     version = data_version(edition.paths.raw_dir, "data/raw/2024")
     params_file = edition.project.params_file("2024")
     assert recorded["edition"] == "2024" and recorded["reference_date"] == "2024-12-31"
     assert recorded["git"] == {"repository": True, "commit": commit, "dirty": False}
-    assert recorded["data"] == {"path": "data/raw/2024", "md5": version.md5, "nfiles": 1, "size": version.size,
-                                "hash": "md5"}  # fmt: skip
+    assert recorded["data"] == {
+        "path": "data/raw/2024",
+        "md5": version.md5,
+        "nfiles": 1,
+        "size": version.size,
+        "hash": "md5",
+    }
     assert recorded["parameters"]["file"] == "params/2024.yaml"
     assert recorded["parameters"]["values"] == edition.config.model_dump(mode="json")
     assert recorded["parameters"]["sha256"] == hashlib.sha256(params_file.read_bytes()).hexdigest()
@@ -157,17 +180,19 @@ def test_a_dirty_build_is_marked_on_every_page(committed_edition):
     edition, commit = committed_edition
     params = edition.project.params_file("2024")
     params.write_text(params.read_text(encoding="utf-8") + "# noch nicht eingecheckt\n", encoding="utf-8")
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     assert json.loads((site / "provenance.json").read_text(encoding="utf-8"))["git"]["dirty"] is True
     assert not read(site).exact
     for page, soup in footers(site).items():
         banner = soup.find("header").find(class_="hinweis-unsauber")
         assert banner is not None and "nicht eingecheckten Änderungen" in text(banner), page
-        assert f"Git-Commit: {commit} mit nicht eingecheckten Änderungen (unsauberer Build)" in text(soup.find("footer"))
+        assert f"Git-Commit: {commit} mit nicht eingecheckten Änderungen (unsauberer Build)" in text(
+            soup.find("footer")
+        )
 
 
 def test_without_git_the_footer_says_so(tmp_path):
-    site = build_site_nbconvert(make_edition(tmp_path / "projekt")).parent
+    site = publish(make_edition(tmp_path / "projekt"), engine="nbconvert").parent
     for page, soup in footers(site).items():
         footer = text(soup.find("footer"))
         assert "Git-Commit: kein Git-Repository" in footer, page

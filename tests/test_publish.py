@@ -14,6 +14,12 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+
+from sozialplanung.core.config import open_edition
+from sozialplanung.core.errors import PublishError
+from sozialplanung.core.paths import TEMPLATES_DIR
+from sozialplanung.site.publish import publish
+
 from publish_helpers import (
     CHAPTER_TABLE_ID,
     CODE_TEXT,
@@ -38,11 +44,6 @@ from publish_helpers import (
     write_profile,
 )
 
-from sozialplanung.config import open_edition
-from sozialplanung.errors import PublishError
-from sozialplanung.paths import TEMPLATES_DIR
-from sozialplanung.publish import build_site_nbconvert, publish
-
 NOTICE = "Synthetische Beispieldaten – keine amtliche Statistik. Alle Zahlen dieser Ausgabe sind künstlich erzeugt."
 
 
@@ -50,7 +51,7 @@ NOTICE = "Synthetische Beispieldaten – keine amtliche Statistik. Alle Zahlen d
 def built(tmp_path_factory):
     """One edition built once; tests only read it."""
     edition = make_edition(tmp_path_factory.mktemp("projekt"))
-    index = build_site_nbconvert(edition)
+    index = publish(edition, engine="nbconvert")
     return edition, index.parent
 
 
@@ -91,7 +92,7 @@ def test_pages_are_german_html_with_title_and_viewport(built):
     }
     for page in PAGES:
         raw = (site / page).read_text(encoding="utf-8")
-        assert raw.startswith("<!DOCTYPE html>\n<html lang=\"de\">")
+        assert raw.startswith('<!DOCTYPE html>\n<html lang="de">')
         soup = BeautifulSoup(raw, "html.parser")
         assert soup.find("meta", charset="utf-8") is not None
         assert soup.find("meta", attrs={"name": "viewport"}) is not None
@@ -114,8 +115,14 @@ def test_synthetic_notice_on_every_page(built):
 
 def test_main_navigation_has_one_item_for_the_profiles_and_marks_the_current_page(built):
     _, site = built
-    labels = ["Startseite", "1 Bevölkerung", "2 Existenzsicherung und Armut", "3 Methodik und Glossar",
-              "Stadtteilprofile", "Barrierefreiheit"]  # fmt: skip
+    labels = [
+        "Startseite",
+        "1 Bevölkerung",
+        "2 Existenzsicherung und Armut",
+        "3 Methodik und Glossar",
+        "Stadtteilprofile",
+        "Barrierefreiheit",
+    ]
     for page in PAGES:
         links = main_nav(soup_of(site, page)).find_all("a")
         assert [a["href"] for a in links] == list(NAV_PAGES)
@@ -207,8 +214,9 @@ def test_every_table_has_its_downloads_and_every_download_link_works(built):
     assert tables == 2 + len(DISTRICTS)  # chapter 1, chapter 3 and one table per profile
     downloads = {path for path in site_files(site) if path.startswith("downloads/")}
     assert not any(path.startswith("downloads/02_existenzsicherung") for path in downloads)  # no tables, no files
-    rows = list(csv.reader(io.StringIO(text_files(site)[f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv"]),
-                           delimiter=";"))  # fmt: skip
+    rows = list(
+        csv.reader(io.StringIO(text_files(site)[f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv"]), delimiter=";")
+    )
     assert rows[:3] == [["Stadtbezirk", "Einwohner"], ["Südviertel", "4.312"], ["Marburg gesamt", "77.812"]]
     assert ["Tabelle: Einwohner nach Stadtbezirken 2024"] in rows
     profile = openpyxl.load_workbook(site / "downloads" / "profil-243.xlsx")
@@ -219,7 +227,7 @@ def test_every_table_has_its_downloads_and_every_download_link_works(built):
 
 
 def test_manifest_and_provenance_cover_every_page_and_download(built):
-    edition, site = built
+    _edition, site = built
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest) == set(site_files(site)) - {"manifest.json"}
     assert set(PAGES) | {"provenance.json", "assets/style.css"} <= set(manifest)
@@ -239,7 +247,7 @@ def test_chapters_link_to_previous_and_next_chapter(built):
     assert [(a["rel"], a["href"], a.get_text()) for a in second.find_all("a")] == [
         (["prev"], "01_bevoelkerung.html", "Vorheriges Kapitel: 1 Bevölkerung"),
         (["next"], "03_methodik.html", "Nächstes Kapitel: 3 Methodik und Glossar"),
-    ]  # fmt: skip
+    ]
     last = soup_of(site, "03_methodik.html").find("nav", attrs={"aria-label": "Kapitel blättern"})
     assert [(a["rel"], a["href"]) for a in last.find_all("a")] == [(["prev"], "02_existenzsicherung.html")]
     for page in ("index.html", "stadtteile.html", "barrierefreiheit.html"):
@@ -262,8 +270,9 @@ def test_chapter_shows_narrative_tables_figures_and_generated_text(built):
     assert main.find("strong").get_text() == "77.812"
     second = soup_of(site, "02_existenzsicherung.html").find("main")
     assert [h.get_text() for h in second.find_all(["h1", "h2"])] == [
-        "2 Existenzsicherung und Armut", "Leistungen nach dem SGB II",
-    ]  # fmt: skip
+        "2 Existenzsicherung und Armut",
+        "Leistungen nach dem SGB II",
+    ]
 
 
 def test_no_code_stream_output_parameters_or_traceback_is_published(built):
@@ -272,8 +281,19 @@ def test_no_code_stream_output_parameters_or_traceback_is_published(built):
         raw = (site / page).read_text(encoding="utf-8")
         soup = BeautifulSoup(raw, "html.parser")
         assert soup.find("pre") is None and soup.find("code") is None, page
-        for forbidden in (STDERR_TEXT, STDOUT_TEXT, PARAMETER_TEXT, CODE_TEXT, 'edition = "2024"',
-                          "Traceback", "<Figure size", "ReportTable(", "In&nbsp;[", "jp-", "¶"):  # fmt: skip
+        for forbidden in (
+            STDERR_TEXT,
+            STDOUT_TEXT,
+            PARAMETER_TEXT,
+            CODE_TEXT,
+            'edition = "2024"',
+            "Traceback",
+            "<Figure size",
+            "ReportTable(",
+            "In&nbsp;[",
+            "jp-",
+            "¶",
+        ):
             assert forbidden not in raw, f"{forbidden!r} on {page}"
 
 
@@ -291,7 +311,11 @@ def test_key_figures_show_the_formatted_city_values(built):
     _, site = built
     cards = soup_of(site, "index.html").find("ul", class_="kennzahlen").find_all("li", recursive=False)
     shown = [
-        (text_of(card.h3), text_of(card.find(class_="kennzahl-wert")), text_of(card.find(class_="kennzahl-veraenderung")))
+        (
+            text_of(card.h3),
+            text_of(card.find(class_="kennzahl-wert")),
+            text_of(card.find(class_="kennzahl-veraenderung")),
+        )
         for card in cards
     ]
     # Expected values worked out by hand from publish_helpers.CITY_VALUES (threshold 3).
@@ -302,7 +326,7 @@ def test_key_figures_show_the_formatted_city_values(built):
         ("Kinderarmut (SGB II)", "14,2 je 100 Einwohner unter 15 Jahren", "\u22120,2 Prozentpunkte gegenüber 2023"),
         ("Grundsicherung im Alter", ".", "Veränderung gegenüber 2023 nicht ausweisbar"),  # 2 cases: hidden
         ("MarburgPass-Quote", "3,9 je 100 Einwohner", "Kein Vergleichswert für 2023"),
-    ]  # fmt: skip
+    ]
     notes = [text_of(card.find(class_="kennzahl-hinweis")) for card in cards if card.find(class_="kennzahl-hinweis")]
     assert notes == ["Zahlenwert geheim zu halten (beruht auf weniger als 3 Fällen)"]
 
@@ -314,9 +338,10 @@ def test_start_page_introduces_the_report_and_links_its_chapters(built):
     assert "Stichtag 31.12.2024" in text_of(main)
     chapters = main.find("ol", class_="kapitelliste").find_all("a")
     assert [(a["href"], a.get_text()) for a in chapters] == [
-        ("01_bevoelkerung.html", "1 Bevölkerung"), ("02_existenzsicherung.html", "2 Existenzsicherung und Armut"),
+        ("01_bevoelkerung.html", "1 Bevölkerung"),
+        ("02_existenzsicherung.html", "2 Existenzsicherung und Armut"),
         ("03_methodik.html", "3 Methodik und Glossar"),
-    ]  # fmt: skip
+    ]
     sentence = main.find("a", href="03_methodik.html", string="3 Methodik und Glossar").parent
     assert " ".join(sentence.get_text().split()) == (
         "Die Definitionen aller Kennzahlen und die Regeln der Geheimhaltung stehen im Kapitel 3 Methodik und Glossar."
@@ -347,9 +372,16 @@ def test_method_chapter_is_a_chapter_page_and_there_is_no_separate_method_page(b
 def test_accessibility_statement(built):
     _, site = built
     text = text_of(soup_of(site, "barrierefreiheit.html").find("main"))
-    for phrase in ("BITV 2.0", "HVBIT", "teilweise vereinbar", "Nicht barrierefreie Inhalte", "Barrieren melden",
-                   "Universitätsstadt Marburg, Fachdienst Sozialplanung",
-                   "über die Kontaktangaben der Universitätsstadt Marburg", "Durchsetzungsverfahren"):  # fmt: skip
+    for phrase in (
+        "BITV 2.0",
+        "HVBIT",
+        "teilweise vereinbar",
+        "Nicht barrierefreie Inhalte",
+        "Barrieren melden",
+        "Universitätsstadt Marburg, Fachdienst Sozialplanung",
+        "über die Kontaktangaben der Universitätsstadt Marburg",
+        "Durchsetzungsverfahren",
+    ):
         assert phrase in text
     assert "@" not in text and "Tel" not in text
 
@@ -369,7 +401,7 @@ def test_footer_provenance(built):
 
 def test_real_data_edition_names_its_raw_data_and_shows_no_notice(tmp_path):
     edition = make_edition(tmp_path / "projekt", synthetic=False)
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     for page in PAGES:
         soup = soup_of(site, page)
         assert "Synthetische Beispieldaten" not in soup.get_text()
@@ -401,8 +433,8 @@ def test_stylesheet_is_local_accessible_and_readable():
 
 
 def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
-    first = build_site_nbconvert(make_edition(tmp_path / "eins")).parent
-    second = build_site_nbconvert(make_edition(tmp_path / "zwei")).parent
+    first = publish(make_edition(tmp_path / "eins"), engine="nbconvert").parent
+    second = publish(make_edition(tmp_path / "zwei"), engine="nbconvert").parent
     assert site_files(first) == site_files(second)
     # pages, stylesheet, provenance.json, manifest.json and a CSV plus a workbook for each page with
     # a table (chapters 1 and 3, every profile)
@@ -411,13 +443,13 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
 
 def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):
     edition = make_edition(tmp_path / "projekt")
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     before = site_files(site)
     broken = chapter_one()
     broken.cells.append(error_output())
     write_notebook(edition, "01_bevoelkerung", broken)
     with pytest.raises(PublishError) as caught:
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
     message = str(caught.value)
     assert "01_bevoelkerung (Bevölkerung)" in message and f"cell {len(broken.cells)}" in message
     assert "ZeroDivisionError" in message
@@ -427,13 +459,13 @@ def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):
 
 def test_the_publish_gate_stops_a_small_count_and_keeps_the_previous_site(tmp_path):
     edition = make_edition(tmp_path / "projekt")
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     before = site_files(site)
     leaking = chapter_one()
     leaking.cells.append(new_markdown_cell("In Lahnberge lebten 2 Kinder in Bedarfsgemeinschaften."))
     write_notebook(edition, "01_bevoelkerung", leaking)
     with pytest.raises(PublishError) as caught:
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
     message = str(caught.value)
     assert "publish gate" in message and "01_bevoelkerung.html" in message and "'2'" in message
     assert "2 Kinder" in message and "previous edition stays in place" in message
@@ -445,15 +477,18 @@ def test_missing_profiles_name_the_districts_and_the_command(tmp_path):
     edition = make_edition(tmp_path / "projekt")
     edition.paths.executed_profile(243).unlink()
     with pytest.raises(PublishError) as caught:
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
     message = str(caught.value)
     assert "District profile 243 (Oberer Richtsberg) has not been executed" in message
     assert "outputs/2024/profile/243.ipynb is missing" in message
     assert "sozialbericht profiles" in message and "dvc repro" in message
     edition.paths.executed_profile(244).unlink()
-    with pytest.raises(PublishError, match=r"2 of 33 district profiles .*243 \(Oberer Richtsberg\), "
-                                           r"244 \(Unterer Richtsberg\)\. Run `sozialbericht profiles`"):
-        build_site_nbconvert(edition)
+    with pytest.raises(
+        PublishError,
+        match=r"2 of 33 district profiles .*243 \(Oberer Richtsberg\), "
+        r"244 \(Unterer Richtsberg\)\. Run `sozialbericht profiles`",
+    ):
+        publish(edition, engine="nbconvert")
     assert not edition.paths.site_dir.exists()
 
 
@@ -463,20 +498,20 @@ def test_a_profile_with_an_error_output_names_the_district(tmp_path):
     broken.cells.append(error_output())
     write_profile(edition, DISTRICTS[0][0], broken)
     with pytest.raises(PublishError, match=r"District profile 211 \(Altstadt\): cell 5 has an error output"):
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
 
 
 def test_failure_while_writing_removes_the_staging_folder_and_keeps_the_site(tmp_path, monkeypatch):
     edition = make_edition(tmp_path / "projekt")
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     before = site_files(site)
 
     def broken_copy(folder: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("sozialplanung.publish.copy_stylesheet", broken_copy)
+    monkeypatch.setattr("sozialplanung.site.engines.nbconvert.copy_stylesheet", broken_copy)
     with pytest.raises(OSError, match="disk full"):
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
     assert site_files(site) == before
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".")] == []
 
@@ -487,7 +522,7 @@ def test_error_in_a_parameters_cell_is_reported_too(tmp_path):
     notebook.cells[1].outputs.append(error_output().outputs[0])
     write_notebook(edition, "01_bevoelkerung", notebook)
     with pytest.raises(PublishError, match="cell 2 has an error output"):
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
 
 
 @pytest.mark.parametrize(
@@ -508,17 +543,17 @@ def test_unpublishable_html_output_is_refused(tmp_path, html, problem):
     notebook.cells.append(new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html})]))
     write_notebook(edition, "01_bevoelkerung", notebook)
     with pytest.raises(PublishError, match=re.escape(problem)) as caught:
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
     assert "01_bevoelkerung" in str(caught.value)
 
 
 def test_embedded_resources_are_published(tmp_path):
     edition = make_edition(tmp_path / "projekt")
     notebook = chapter_one()
-    html = '<div style="background: url(\'data:image/png;base64,AAAA\')"><p>Eingebettet</p></div>'
+    html = "<div style=\"background: url('data:image/png;base64,AAAA')\"><p>Eingebettet</p></div>"
     notebook.cells.append(new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html})]))
     write_notebook(edition, "01_bevoelkerung", notebook)
-    page = build_site_nbconvert(edition).parent / "01_bevoelkerung.html"
+    page = publish(edition, engine="nbconvert").parent / "01_bevoelkerung.html"
     assert "Eingebettet" in page.read_text(encoding="utf-8")
 
 
@@ -528,29 +563,30 @@ def test_bare_image_output_is_refused(tmp_path):
     notebook.cells.append(new_code_cell("plt.show()", outputs=[new_output("display_data", data={"image/png": "AAAA"})]))
     write_notebook(edition, "01_bevoelkerung", notebook)
     with pytest.raises(PublishError, match="bare image"):
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
 
 
 def test_missing_inputs_say_which_stage_to_run(tmp_path):
     edition = make_edition(tmp_path / "projekt")
     edition.paths.executed_notebook("02_existenzsicherung").unlink()
     with pytest.raises(PublishError, match=r"02_existenzsicherung.*has not been executed.*sozialbericht execute"):
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
     write_notebook(edition, "02_existenzsicherung", chapter_one())
     edition.paths.indicators_file.unlink()
     with pytest.raises(PublishError, match="sozialbericht indicators"):
-        build_site_nbconvert(edition)
+        publish(edition, engine="nbconvert")
     assert not edition.paths.site_dir.exists()
 
 
 def test_unknown_key_figure_is_refused(tmp_path):
     root = tmp_path / "projekt"
-    edition = make_edition(root)
+    make_edition(root)
     params = root / "params" / "2024.yaml"
-    params.write_text(params.read_text(encoding="utf-8").replace("  - kinderarmut\n", "  - gluecksquote\n"),
-                      encoding="utf-8")  # fmt: skip
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("  - kinderarmut\n", "  - gluecksquote\n"), encoding="utf-8"
+    )
     with pytest.raises(PublishError, match="gluecksquote"):
-        build_site_nbconvert(open_edition("2024", project_dir=root))
+        publish(open_edition("2024", project_dir=root), engine="nbconvert")
 
 
 def test_unknown_engine_is_refused(tmp_path):

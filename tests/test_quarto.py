@@ -13,6 +13,14 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+
+from sozialplanung.core.errors import PublishError, QuartoError
+from sozialplanung.site.engines.quarto import find_quarto, write_project
+from sozialplanung.site.model import build_model
+from sozialplanung.site.pages import render_accessibility, render_overview
+from sozialplanung.site.publish import publish
+from sozialplanung.site.sitemap import site_map
+
 from publish_helpers import (
     CHAPTER_TABLE_ID,
     CODE_TEXT,
@@ -27,12 +35,6 @@ from publish_helpers import (
     site_files,
     write_notebook,
 )
-
-from sozialplanung.errors import PublishError, QuartoError
-from sozialplanung.pages import render_accessibility, render_overview
-from sozialplanung.publish import build_site_nbconvert, publish
-from sozialplanung.quarto import find_quarto, render_with_quarto, write_project
-from sozialplanung.sitemap import site_map
 
 NOTICE = "Synthetische Beispieldaten – keine amtliche Statistik."
 STAND_IN_PAGE = "<p>von der Quarto-Attrappe gerendert</p>"
@@ -115,7 +117,7 @@ def test_auto_engine_falls_back_to_nbconvert(edition, no_quarto_on_path):
 
 def test_wrapper_runs_quarto_render_in_the_project_and_installs_the_site(edition, tmp_path):
     executable = stand_in(tmp_path / "bin")
-    index = render_with_quarto(edition, str(executable), timeout=60)
+    index = publish(edition, engine="quarto", quarto_executable=str(executable), timeout=60)
     call = recorded_call(executable)
     project = edition.paths.quarto_dir
     assert call["argv"] == [str(executable), "render", str(project), "--to", "html"]
@@ -127,7 +129,7 @@ def test_wrapper_runs_quarto_render_in_the_project_and_installs_the_site(edition
 
 
 def test_installed_site_gets_downloads_provenance_and_a_manifest_of_everything(edition, tmp_path):
-    site = render_with_quarto(edition, str(stand_in(tmp_path / "bin")), timeout=60).parent
+    site = publish(edition, engine="quarto", quarto_executable=str(stand_in(tmp_path / "bin")), timeout=60).parent
     files = site_files(site)
     assert f"downloads/01_bevoelkerung/{CHAPTER_TABLE_ID}.csv" in files and "downloads/01_bevoelkerung.xlsx" in files
     assert {f"downloads/profil-{k}.xlsx" for k, *_ in DISTRICTS} <= set(files)
@@ -137,17 +139,17 @@ def test_installed_site_gets_downloads_provenance_and_a_manifest_of_everything(e
 
 
 def test_the_publish_gate_refuses_a_rendered_small_count_and_keeps_the_site(edition, tmp_path):
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     before = site_files(site)
     with pytest.raises(PublishError, match=r"publish gate(.|\n)*index\.html(.|\n)*'2'"):
-        render_with_quarto(edition, str(stand_in(tmp_path / "bin", mode="leak")), timeout=60)
+        publish(edition, engine="quarto", quarto_executable=str(stand_in(tmp_path / "bin", mode="leak")), timeout=60)
     assert site_files(site) == before
     assert not [p for p in site.parent.iterdir() if p.name.startswith(".")]
 
 
 def test_quarto_project_is_german_and_does_not_execute(edition):
     project = edition.paths.quarto_dir
-    write_project(edition, project)
+    write_project(build_model(edition, "quarto"), project)
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["type"] == "website"
     assert config["lang"] == "de"
@@ -157,9 +159,13 @@ def test_quarto_project_is_german_and_does_not_execute(edition):
     assert html["theme"] == "none" and html["html-math-method"] == "plain"
     navbar = config["website"]["navbar"]["left"]
     assert [item["href"] for item in navbar] == [
-        "index.qmd", "01_bevoelkerung.ipynb", "02_existenzsicherung.ipynb", "03_methodik.ipynb", "stadtteile.qmd",
+        "index.qmd",
+        "01_bevoelkerung.ipynb",
+        "02_existenzsicherung.ipynb",
+        "03_methodik.ipynb",
+        "stadtteile.qmd",
         "barrierefreiheit.qmd",
-    ]  # fmt: skip
+    ]
     assert len(navbar) == len(NAV_PAGES)
     assert [item["text"] for item in navbar][1] == "1 Bevölkerung" and navbar[4]["text"] == "Stadtteilprofile"
     for item in navbar:
@@ -175,7 +181,7 @@ def test_quarto_project_is_german_and_does_not_execute(edition):
 
 def test_quarto_pages_share_the_nbconvert_content(edition):
     project = edition.paths.quarto_dir
-    write_project(edition, project)
+    write_project(build_model(edition, "quarto"), project)
     overview = (project / "stadtteile.qmd").read_text(encoding="utf-8")
     assert overview.startswith("---\ntitle: Stadtteilprofile\n")
     assert str(render_overview(edition, site_map(edition))) in overview
@@ -189,7 +195,7 @@ def test_quarto_pages_share_the_nbconvert_content(edition):
 
 def test_quarto_notebooks_are_cleaned(edition):
     project = edition.paths.quarto_dir
-    write_project(edition, project)
+    write_project(build_model(edition, "quarto"), project)
     notebook = nbformat.read(project / "01_bevoelkerung.ipynb", as_version=4)
     front = notebook.cells[0]
     assert front.cell_type == "raw" and yaml.safe_load(front.source.strip("-\n"))["title"] == "1 Bevölkerung"
@@ -201,7 +207,7 @@ def test_quarto_notebooks_are_cleaned(edition):
 
 def test_quarto_profiles_have_their_title_downloads_and_neighbour_links(edition):
     project = edition.paths.quarto_dir
-    write_project(edition, project)
+    write_project(build_model(edition, "quarto"), project)
     notebook = nbformat.read(project / "profil-212.ipynb", as_version=4)
     front = yaml.safe_load(notebook.cells[0].source.strip("-\n"))
     assert front == {"title": "Stadtteilprofil Weidenhausen", "pagetitle": "Stadtteilprofil Weidenhausen"}
@@ -212,22 +218,23 @@ def test_quarto_profiles_have_their_title_downloads_and_neighbour_links(edition)
     assert browse.cell_type == "markdown" and browse.source.startswith("```{=html}\n<nav")
     links = BeautifulSoup(browse.source, "html.parser").find_all("a")
     assert [(a["href"], a.get_text()) for a in links] == [
-        ("profil-211.html", "Vorheriges Profil: Altstadt"), ("stadtteile.html", "Alle Stadtteilprofile"),
+        ("profil-211.html", "Vorheriges Profil: Altstadt"),
+        ("stadtteile.html", "Alle Stadtteilprofile"),
         ("profil-213.html", "Nächstes Profil: Campusviertel"),
-    ]  # fmt: skip
+    ]
 
 
 def test_quarto_project_is_the_same_in_every_build(tmp_path):
     projects = []
     for name in ("eins", "zwei"):
         edition = make_edition(tmp_path / name)
-        write_project(edition, edition.paths.quarto_dir)
+        write_project(build_model(edition, "quarto"), edition.paths.quarto_dir)
         projects.append(site_files(edition.paths.quarto_dir))
     assert projects[0] == projects[1]
 
 
 def test_nonzero_exit_reports_code_and_stderr_tail_and_keeps_the_site(edition, tmp_path):
-    site = build_site_nbconvert(edition).parent
+    site = publish(edition, engine="nbconvert").parent
     before = site_files(site)
     executable = stand_in(tmp_path / "bin", mode="fail")
     with pytest.raises(QuartoError) as caught:
@@ -245,7 +252,7 @@ def test_timeout_stops_quarto(edition, tmp_path):
     executable = stand_in(tmp_path / "bin", mode="sleep")
     started = time.monotonic()
     with pytest.raises(QuartoError, match=r"timed out after 0\.5 s"):
-        render_with_quarto(edition, str(executable), timeout=0.5)
+        publish(edition, engine="quarto", quarto_executable=str(executable), timeout=0.5)
     assert time.monotonic() - started < 15
     assert not edition.paths.site_dir.exists()
 
@@ -253,7 +260,7 @@ def test_timeout_stops_quarto(edition, tmp_path):
 def test_success_without_output_is_an_error(edition, tmp_path):
     executable = stand_in(tmp_path / "bin", mode="nothing")
     with pytest.raises(QuartoError, match="wrote no _site/index.html"):
-        render_with_quarto(edition, str(executable), timeout=60)
+        publish(edition, engine="quarto", quarto_executable=str(executable), timeout=60)
 
 
 def test_missing_quarto_says_how_to_get_it(edition, tmp_path, no_quarto_on_path):
@@ -275,7 +282,7 @@ def test_executable_that_cannot_start_is_a_quarto_error(edition, tmp_path):
     broken.write_text("#!/nonexistent/interpreter\n", encoding="utf-8")
     broken.chmod(0o755)
     with pytest.raises(QuartoError, match="could not be started"):
-        render_with_quarto(edition, str(broken), timeout=60)
+        publish(edition, engine="quarto", quarto_executable=str(broken), timeout=60)
 
 
 def test_error_output_stops_before_quarto_runs(edition, tmp_path):

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from publish_helpers import make_dvc_project, make_edition
 from typer.testing import CliRunner
 
-from conftest import BIN, COMMAND_ENV, run
 from sozialplanung.cli import app
-from sozialplanung.datastore import add_raw_data
-from sozialplanung.publish import build_site_nbconvert
-from sozialplanung.release import REPUBLISH, ReleaseError, release, release_problems, tag_name
+from sozialplanung.editions.datastore import add_raw_data
+from sozialplanung.editions.release import REPUBLISH, ReleaseError, release, release_problems, tag_name
+from sozialplanung.site.publish import publish
 
+from conftest import BIN, COMMAND_ENV, run
+from publish_helpers import make_dvc_project, make_edition
 
 
 def commit(root: Path, message: str) -> None:
@@ -32,7 +32,7 @@ def ready(tmp_path, monkeypatch):
     (export / "bevoelkerung.csv").write_text("jahr;kennziffer;anzahl\n2024;11;4312\n", encoding="utf-8")
     add_raw_data(edition, export)
     commit(root, "Ausgabe 2024")
-    build_site_nbconvert(edition)
+    publish(edition, engine="nbconvert")
     return edition
 
 
@@ -57,12 +57,12 @@ def test_uncommitted_changes_and_a_stale_site_are_refused(ready):
     problems = "\n".join(release_problems(ready))
     assert "Uncommitted changes" in problems and "params/2024.yaml" in problems
 
-    build_site_nbconvert(ready)  # built from the uncommitted change ...
+    publish(ready, engine="nbconvert")  # built from the uncommitted change ...
     commit(root, "Änderung")  # ... and committed afterwards: the site names no commit
     problems = "\n".join(release_problems(ready))
     assert "Uncommitted changes" not in problems
     assert "built from uncommitted changes" in problems and REPUBLISH in problems
-    build_site_nbconvert(ready)
+    publish(ready, engine="nbconvert")
     assert release_problems(ready) == []
     assert tag_name("2024") not in run(["git", "tag"], root)
 
@@ -80,7 +80,7 @@ def test_unpushed_data_and_a_missing_remote_are_refused(ready, tmp_path):
     raw.write_text("jahr;kennziffer;elb\n2024;11;312\n", encoding="utf-8")
     run([str(BIN / "dvc"), "add", "-q", "data/raw/2024"], root)
     commit(root, "Mehr Daten")
-    build_site_nbconvert(ready)
+    publish(ready, engine="nbconvert")
     problems = "\n".join(release_problems(ready))
     assert "run `dvc push`" in problems and "data/raw/2024" in problems
     run([str(BIN / "dvc"), "remote", "remove", "lokal"], root)
@@ -90,7 +90,6 @@ def test_unpushed_data_and_a_missing_remote_are_refused(ready, tmp_path):
 
 
 def test_the_pipeline_must_be_up_to_date(ready):
-    root = ready.project.root
     (ready.paths.raw_dir / "bevoelkerung.csv").write_text("jahr;kennziffer;anzahl\n2024;11;4313\n", encoding="utf-8")
     problems = "\n".join(release_problems(ready))
     assert "not up to date" in problems and "data/raw/2024.dvc" in problems
@@ -99,5 +98,6 @@ def test_the_pipeline_must_be_up_to_date(ready):
 
 def test_outside_git_there_is_nothing_to_tag(tmp_path):
     edition = make_edition(tmp_path / "projekt")
-    assert release_problems(edition) == [f"{edition.project.root} is not a git repository; an edition is released "
-                                         "as a git tag."]  # fmt: skip
+    assert release_problems(edition) == [
+        f"{edition.project.root} is not a git repository; an edition is released as a git tag."
+    ]

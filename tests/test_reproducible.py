@@ -5,42 +5,35 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project
+from conftest import BIN, copy_project, profile_only, run
 
 pytestmark = pytest.mark.slow
-
-BIN = Path(sys.executable).parent
-COMMIT_ENV = {"GIT_AUTHOR_NAME": "Sozialplanung", "GIT_AUTHOR_EMAIL": "sozialplanung@example.org",
-              "GIT_COMMITTER_NAME": "Sozialplanung", "GIT_COMMITTER_EMAIL": "sozialplanung@example.org",
-              "GIT_AUTHOR_DATE": "2025-01-15T09:00:00+01:00", "GIT_COMMITTER_DATE": "2025-01-15T09:00:00+01:00"}  # fmt: skip
+COMMIT_ENV = {
+    "GIT_AUTHOR_NAME": "Sozialplanung",
+    "GIT_AUTHOR_EMAIL": "sozialplanung@example.org",
+    "GIT_COMMITTER_NAME": "Sozialplanung",
+    "GIT_COMMITTER_EMAIL": "sozialplanung@example.org",
+    "GIT_AUTHOR_DATE": "2025-01-15T09:00:00+01:00",
+    "GIT_COMMITTER_DATE": "2025-01-15T09:00:00+01:00",
+}
 BUILD_ENVS = (
     {"TZ": "Europe/Berlin", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8", "PYTHONHASHSEED": "1"},
     {"TZ": "America/Los_Angeles", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "4242"},
 )
 
 
-def _run(args: list[str], cwd: Path, extra: dict[str, str]) -> None:
-    env = {**os.environ, **extra, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-           "PYTHONPATH": str(REPO / "src")}  # fmt: skip
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-
-
 def _build(folder: Path, build_env: dict[str, str]) -> Path:
     """The same commit as a fresh clone would have it, built with `sozialbericht build`."""
-    project = copy_project(folder)
+    project = profile_only(copy_project(folder))  # three district profiles; the pages are the same code
     (project / ".gitignore").write_text("/data/raw/\n/data/processed/\n/outputs/\n", encoding="utf-8")
-    _run(["git", "init", "-q"], project, COMMIT_ENV)
-    _run(["git", "add", "-A"], project, COMMIT_ENV)
-    _run(["git", "commit", "-qm", "Ausgabe 2024"], project, COMMIT_ENV)
-    _run([str(BIN / "sozialbericht"), "build", "--edition", "2024", "--engine", "nbconvert"], project, build_env)
+    run(["git", "init", "-q"], project, env=COMMIT_ENV)
+    run(["git", "add", "-A"], project, env=COMMIT_ENV)
+    run(["git", "commit", "-qm", "Ausgabe 2024"], project, env=COMMIT_ENV)
+    run([str(BIN / "sozialbericht"), "build", "--edition", "2024", "--engine", "nbconvert"], project, env=build_env)
     return project / "outputs" / "2024" / "site"
 
 
@@ -63,7 +56,9 @@ def test_two_builds_in_two_folders_are_byte_identical(tmp_path):
     assert provenance["git"]["repository"] and provenance["git"]["dirty"] is False
     assert provenance["data"]["md5"].endswith(".dir")
     manifest = json.loads(first["manifest.json"])
-    assert manifest == {name: hashlib.sha256(data).hexdigest() for name, data in first.items() if name != "manifest.json"}
+    assert manifest == {
+        name: hashlib.sha256(data).hexdigest() for name, data in first.items() if name != "manifest.json"
+    }
     for name, data in first.items():
         if name.endswith((".html", ".json", ".css", ".csv")):
             text = data.decode("utf-8-sig")

@@ -1,4 +1,4 @@
-"""Tests of the synthetic sample data generator (sozialplanung.sample)."""
+"""Tests of the synthetic sample data generator (sozialplanung.data.sample)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sozialplanung import sample
-from sozialplanung.config import load_config
-from sozialplanung.errors import ConfigError
-from sozialplanung.load import read_districts
-from sozialplanung.paths import ProjectPaths
-from sozialplanung.sample import README_NAME, build_tables, generate_sample
-from sozialplanung.schemas import ACTION_FIELDS, AGE_GROUPS, MEASURE_STATUSES, TABLES, table_schema
+from sozialplanung.core.config import load_config
+from sozialplanung.core.errors import ConfigError
+from sozialplanung.core.paths import ProjectPaths
+from sozialplanung.data import sample
+from sozialplanung.data.contract import ACTION_FIELDS, AGE_GROUPS, MEASURE_STATUSES, TABLES, table_schema
+from sozialplanung.data.load import read_districts
+from sozialplanung.data.sample import README_NAME, build_tables, generate_sample
 
 PROJECT = ProjectPaths.at(Path(__file__).resolve().parents[1])
 SAMPLE = load_config(PROJECT.params_file("2024")).sample
@@ -145,10 +145,14 @@ def rule_wohnungsnotfaelle(t):
 
 def rule_schwerbehinderte(t):
     bands = {
-        "0-17": ("0-2", "15-17"), "18-24": ("18-19", "20-24"), "25-44": ("25-29", "40-44"),
-        "45-54": ("45-49", "50-54"), "55-64": ("55-59", "60-64"), "65-74": ("65-69", "70-74"),
+        "0-17": ("0-2", "15-17"),
+        "18-24": ("18-19", "20-24"),
+        "25-44": ("25-29", "40-44"),
+        "45-54": ("45-49", "50-54"),
+        "55-64": ("55-59", "60-64"),
+        "65-74": ("65-69", "70-74"),
         "75+": ("75-79", "80+"),
-    }  # fmt: skip
+    }
     by = ["jahr", "geschlecht"]
     residents = pd.concat(
         {band: ages(t["bevoelkerung"], *limits, by=by) for band, limits in bands.items()}, names=["altersgruppe"]

@@ -1,4 +1,4 @@
-"""Tests of the Sozialindex (sozialplanung.sozialindex) against values computed by hand."""
+"""Tests of the Sozialindex (sozialplanung.statistics.sozialindex) against values computed by hand."""
 
 from __future__ import annotations
 
@@ -10,15 +10,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sozialplanung import sample
-from sozialplanung.config import IndexConfig, load_config
-from sozialplanung.errors import ConfigError, DataError
-from sozialplanung.indicators import compute_indicators, indicator
-from sozialplanung.load import INDICATOR_COLUMNS, read_districts
-from sozialplanung.paths import ProjectPaths
-from sozialplanung.sozialindex import (
-    DYNAMICS_CLASSES, STATUS_CLASSES, MethodTable, class_of, compute_sozialindex, method_parts, standardise,
-)  # fmt: skip
+from sozialplanung.core.config import IndexConfig, load_config
+from sozialplanung.core.errors import ConfigError, DataError
+from sozialplanung.core.paths import ProjectPaths
+from sozialplanung.data import sample
+from sozialplanung.data.load import INDICATOR_COLUMNS, read_districts
+from sozialplanung.statistics.indicators import compute_indicators, indicator
+from sozialplanung.statistics.sozialindex import (
+    DYNAMICS_CLASSES,
+    STATUS_CLASSES,
+    MethodTable,
+    class_of,
+    compute_sozialindex,
+    method_parts,
+    standardise,
+)
 
 A, B, C, D, E = 101, 102, 103, 104, 105  # the five included districts of the hand-made frame
 SMALL, EMPTY = 106, 107  # 299 residents; no children (Kinderarmut has denominator 0)
@@ -157,9 +163,10 @@ def test_zero_spread_indicator_contributes_nothing_without_warnings():
         three = compute_sozialindex(hand_frame(), config, 2024)
     v = _by_district(three)
     assert (v["z_alleinerziehende"] == 0.0).all()  # all 12.3: no spread -> z = 0
-    assert v["status_score"].tolist() == _by_district(compute_sozialindex(hand_frame(), _config(), 2024))[
-        "status_score"
-    ].tolist()
+    assert (
+        v["status_score"].tolist()
+        == _by_district(compute_sozialindex(hand_frame(), _config(), 2024))["status_score"].tolist()
+    )
     # Alleinerziehende did not change either: its change has no spread, the dynamics are unaffected
     assert v["change_alleinerziehende"].tolist() == [0.0] * 5
 
@@ -174,8 +181,16 @@ def test_standardise_with_population_sd():
 
 @pytest.mark.parametrize(
     ("score", "expected"),
-    [(-1.5, "hoch"), (-1.0, "mittel"), (0.0, "mittel"), (1.0, "niedrig"), (1.49, "niedrig"), (1.5, "sehr niedrig"),
-     (-1.0000001, "hoch"), (0.9999999, "mittel")],
+    [
+        (-1.5, "hoch"),
+        (-1.0, "mittel"),
+        (0.0, "mittel"),
+        (1.0, "niedrig"),
+        (1.49, "niedrig"),
+        (1.5, "sehr niedrig"),
+        (-1.0000001, "hoch"),
+        (0.9999999, "mittel"),
+    ],
 )
 def test_status_class_limits(score, expected):
     assert class_of(score, (-1.0, 1.0, 1.5)) == expected
@@ -189,9 +204,7 @@ def test_dynamics_class_limits(score, expected):
     assert class_of(score, (-1.0, 1.0)) == expected
 
 
-@pytest.mark.parametrize(
-    ("score", "limits"), [(math.nan, (-1, 1)), (0.0, (1, -1)), (0.0, (1,)), (0.0, (0, 1, 2, 3))]
-)
+@pytest.mark.parametrize(("score", "limits"), [(math.nan, (-1, 1)), (0.0, (1, -1)), (0.0, (1,)), (0.0, (0, 1, 2, 3))])
 def test_class_of_rejects_invalid_input(score, limits):
     with pytest.raises(ValueError):
         class_of(score, limits)
@@ -243,8 +256,9 @@ def test_district_without_earlier_value_has_no_dynamics():
 
 def test_missing_earlier_year_leaves_dynamics_out_with_reason():
     result = compute_sozialindex(hand_frame(years=(2024,)), _config(), 2024)
-    reason = ("Die Dynamik ist nicht berechenbar, weil für 2022 keine Werte vorliegen: "
-              "SGB-II-Quote, Kinderarmut (SGB II).")
+    reason = (
+        "Die Dynamik ist nicht berechenbar, weil für 2022 keine Werte vorliegen: SGB-II-Quote, Kinderarmut (SGB II)."
+    )
     assert result.dynamics_reason == reason
     v = result.values
     assert v["dynamics_class"].isna().all() and v["dynamics_score"].isna().all()
@@ -256,8 +270,7 @@ def test_missing_earlier_year_leaves_dynamics_out_with_reason():
 def test_dynamics_need_two_districts_with_both_years():
     y2022 = {**Y2022, "kinderarmut": {k: (26 if k == A else None) for k in Y2022["kinderarmut"]}}
     result = compute_sozialindex(hand_frame(y2022=y2022), _config(), 2024)
-    reason = ("Die Dynamik ist nicht berechenbar, weil weniger als zwei Stadtbezirke Werte für 2022 "
-              "und 2024 haben.")
+    reason = "Die Dynamik ist nicht berechenbar, weil weniger als zwei Stadtbezirke Werte für 2022 und 2024 haben."
     assert result.dynamics_reason == reason
     v = _by_district(result)
     assert v["dynamics_class"].isna().all()
@@ -301,8 +314,13 @@ def method_text(config: IndexConfig) -> str:
 
 
 def test_method_text_states_the_configuration():
-    config = IndexConfig(weights={"kinderarmut": 2.0, "sgb2_quote": 0.25}, min_population=1000,
-                         status_limits=(-1.25, 0.5, 2.0), dynamics_limits=(-1.0, 1.5), dynamics_years=3)
+    config = IndexConfig(
+        weights={"kinderarmut": 2.0, "sgb2_quote": 0.25},
+        min_population=1000,
+        status_limits=(-1.25, 0.5, 2.0),
+        dynamics_limits=(-1.0, 1.5),
+        dynamics_years=3,
+    )
     text = method_text(config)
     for indicator_id in config.status_indicators:
         assert indicator(indicator_id).name in text

@@ -5,8 +5,8 @@ import pytest
 from bs4 import BeautifulSoup
 from IPython.core.formatters import DisplayFormatter
 
-from sozialplanung.confidentiality import Confidentiality
-from sozialplanung.tables import TABLE_ID_MAX_LENGTH, TABLE_MIMETYPE, Column, report_table, table_slug
+from sozialplanung.report.tables import TABLE_ID_MAX_LENGTH, TABLE_MIMETYPE, Column, report_table, table_slug
+from sozialplanung.statistics.confidentiality import Confidentiality
 
 
 def _table():
@@ -23,7 +23,9 @@ def _table():
         Column("Leistungsberechtigte", "lb", "count"),
         Column("SGB-II-Quote", "quote", "rate", numerator="lb", denominator="ew"),
     ]
-    return report_table(frame, columns, caption="SGB II nach Stadtbezirken 2024", rule=Confidentiality(3), source="Test")
+    return report_table(
+        frame, columns, caption="SGB II nach Stadtbezirken 2024", rule=Confidentiality(3), source="Test"
+    )
 
 
 def test_cells_are_formatted_through_the_confidentiality_rule():
@@ -52,6 +54,7 @@ def test_text_is_escaped():
 
 
 # --- table ids and the download payload ---------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("caption", "slug"),
@@ -97,10 +100,12 @@ def test_payload_holds_the_published_cells_and_column_kinds():
         "kinds": ["text", "count", "rate"],
         "decimals": [0, 0, 1],
         "rows": [["Altstadt", "412", "8,6"], ["Lahnberge", ".", "."], ["Ronhausen", "\u2013", "\u2013"]],
-        "notes": [". = Zahlenwert geheim zu halten (beruht auf weniger als 3 Fällen)",
-                  "\u2013 = nichts vorhanden (genau null)"],
+        "notes": [
+            ". = Zahlenwert geheim zu halten (beruht auf weniger als 3 Fällen)",
+            "\u2013 = nichts vorhanden (genau null)",
+        ],
         "source": "Test",
-    }  # fmt: skip
+    }
 
 
 def test_payload_never_holds_a_hidden_value():
@@ -119,7 +124,8 @@ def test_jupyter_stores_html_and_the_payload():
 
 def test_change_columns_keep_their_decimals():
     frame = pd.DataFrame({"jahr": ["2024"], "d": [-0.44]})
-    table = report_table(frame, [Column("Jahr", "jahr"), Column("Veränderung", "d", "change", decimals=2)], "c",
-                         Confidentiality(3))  # fmt: skip
+    table = report_table(
+        frame, [Column("Jahr", "jahr"), Column("Veränderung", "d", "change", decimals=2)], "c", Confidentiality(3)
+    )
     assert table.kinds == ("text", "change") and table.decimals == (0, 2)
     assert table.rows == (("2024", "\u22120,44"),)

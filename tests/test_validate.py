@@ -1,4 +1,4 @@
-"""Tests of sozialplanung.validate: one valid raw data set, then one broken input per rule.
+"""Tests of sozialplanung.data.validate: one valid raw data set, then one broken input per rule.
 
 The valid data set (2 years × 33 districts) uses round numbers so every bound is easy to see:
 
@@ -22,26 +22,41 @@ import pandas as pd
 import pytest
 import yaml
 
-from sozialplanung import load
-from sozialplanung.config import open_edition
-from sozialplanung.errors import ValidationFailed
-from sozialplanung.rules import RULES
-from sozialplanung.schemas import (
-    ACTION_FIELDS, AGE_GROUPS, DISABILITY_AGE_GROUPS, HOMELESSNESS_CATEGORIES, HOUSEHOLD_TYPES,
-    MINIMUM_INCOME_BENEFITS, NATIONALITIES, RECHTSKREISE, SEXES, TABLES,
-)  # fmt: skip
-from sozialplanung.validate import (
-    Problem, run_validation, validate_raw, validation_years,
-)  # fmt: skip
+from sozialplanung.core.config import open_edition
+from sozialplanung.core.errors import ValidationFailed
+from sozialplanung.data import load
+from sozialplanung.data.contract import (
+    ACTION_FIELDS,
+    AGE_GROUPS,
+    DISABILITY_AGE_GROUPS,
+    HOMELESSNESS_CATEGORIES,
+    HOUSEHOLD_TYPES,
+    MINIMUM_INCOME_BENEFITS,
+    NATIONALITIES,
+    RECHTSKREISE,
+    SEXES,
+    TABLES,
+)
+from sozialplanung.data.rules import RULES
+from sozialplanung.data.validate import (
+    Problem,
+    run_validation,
+    validate_raw,
+    validation_years,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DISTRICTS = load.read_districts(REPO / "data" / "reference" / "marburg_stadtbezirke.csv")
 CODES = tuple(int(c) for c in DISTRICTS["kennziffer"])
 YEARS = (2023, 2024)
-HOUSEHOLDS = {"einpersonen": 100, "paar_ohne_kinder": 50, "paar_mit_kindern": 40, "alleinerziehend": 20,
-              "sonstige": 10}  # fmt: skip
-HOMELESSNESS = {"wohnungslose_gesamt": 180, "notunterkunft": 50, "beratungsfaelle": 300,
-                "raeumungsverfahren": 40, "probewohnen_plaetze": 10}  # fmt: skip
+HOUSEHOLDS = {"einpersonen": 100, "paar_ohne_kinder": 50, "paar_mit_kindern": 40, "alleinerziehend": 20, "sonstige": 10}
+HOMELESSNESS = {
+    "wohnungslose_gesamt": 180,
+    "notunterkunft": 50,
+    "beratungsfaelle": 300,
+    "raeumungsverfahren": 40,
+    "probewohnen_plaetze": 10,
+}
 MEASURES = range(1, 6)
 HERE = {"jahr": 2024, "kennziffer": 243}  # where a case breaks a district table (Oberer Richtsberg)
 
@@ -54,8 +69,9 @@ def valid_tables() -> dict[str, pd.DataFrame]:
     """All 12 raw tables, consistent with each other, as a German export would hold them."""
     years = range(YEARS[0], YEARS[1] + 1)
     district = _grid(jahr=years, kennziffer=CODES)
-    bevoelkerung = _grid(jahr=years, kennziffer=CODES, altersgruppe=AGE_GROUPS, geschlecht=SEXES,
-                         staatsangehoerigkeit=NATIONALITIES).assign(anzahl=10)  # fmt: skip
+    bevoelkerung = _grid(
+        jahr=years, kennziffer=CODES, altersgruppe=AGE_GROUPS, geschlecht=SEXES, staatsangehoerigkeit=NATIONALITIES
+    ).assign(anzahl=10)
     haushalte = _grid(jahr=years, kennziffer=CODES, haushaltstyp=HOUSEHOLD_TYPES)
     haushalte["anzahl"] = haushalte["haushaltstyp"].map(HOUSEHOLDS)
     arbeitslose = _grid(jahr=years, kennziffer=CODES, rechtskreis=RECHTSKREISE)
@@ -73,16 +89,16 @@ def valid_tables() -> dict[str, pd.DataFrame]:
     return {
         "bevoelkerung": bevoelkerung,
         "haushalte": haushalte,
-        "sgb2": district.assign(bedarfsgemeinschaften=30, leistungsberechtigte=60, elb=40, nef=20,
-                                nef_unter_15=15, bg_alleinerziehende=10),  # fmt: skip
+        "sgb2": district.assign(
+            bedarfsgemeinschaften=30, leistungsberechtigte=60, elb=40, nef=20, nef_unter_15=15, bg_alleinerziehende=10
+        ),
         "grundsicherung": district.assign(empfaenger_65_plus=5, empfaenger_erwerbsgemindert=3),
         "arbeitslose": arbeitslose,
         "wohngeld": district.assign(haushalte=12),
         "marburgpass": district.assign(inhaber=50, darunter_kinder=20),
         "wohnen": district.assign(wohnungen=400, sozialwohnungen=30),
         "wohnungsnotfaelle": notfaelle,
-        "schwerbehinderte": _grid(jahr=years, altersgruppe=DISABILITY_AGE_GROUPS, geschlecht=SEXES)
-        .assign(anzahl=100),
+        "schwerbehinderte": _grid(jahr=years, altersgruppe=DISABILITY_AGE_GROUPS, geschlecht=SEXES).assign(anzahl=100),
         "mindestsicherung": _grid(jahr=years, leistung=MINIMUM_INCOME_BENEFITS).assign(empfaenger=150),
         "aktionsplan": aktionsplan,
     }
@@ -212,14 +228,24 @@ def bad_date(t):
 
 
 def empty_text(t):
-    return Problem("aktionsplan.csv", put(t, "aktionsplan", "titel", "  ", where=MEASURE_2), "titel", None,
-                   "value required")  # fmt: skip
+    return Problem(
+        "aktionsplan.csv", put(t, "aktionsplan", "titel", "  ", where=MEASURE_2), "titel", None, "value required"
+    )
 
 
 SCHEMA_CASES = [
-    wrong_code, negative_count, non_integer_count, missing_count, unknown_district, year_out_of_range,
-    missing_column, extra_column, missing_required_file, bad_date, empty_text,
-]  # fmt: skip
+    wrong_code,
+    negative_count,
+    non_integer_count,
+    missing_count,
+    unknown_district,
+    year_out_of_range,
+    missing_column,
+    extra_column,
+    missing_required_file,
+    bad_date,
+    empty_text,
+]
 
 
 @pytest.mark.parametrize("case", SCHEMA_CASES, ids=lambda case: case.__name__)
@@ -346,8 +372,7 @@ def unemployed_sgb2_elb(t):
 def unemployed_population(t):
     third = put(t, "arbeitslose", "arbeitslose", 421, where=SGB3_ROW)
     second = row(t["arbeitslose"], **SGB2_ROW)
-    rule = (f"arbeitslose summed over rechtskreise (rows {second}, {third}) "
-            "≤ population 15–64 in bevoelkerung (= 440)")  # fmt: skip
+    rule = f"arbeitslose summed over rechtskreise (rows {second}, {third}) ≤ population 15–64 in bevoelkerung (= 440)"
     return Problem("arbeitslose.csv", second, "arbeitslose", "441", rule)
 
 
@@ -384,8 +409,10 @@ def households_population(t):
 def households_children_population(t):
     couple = put(t, "haushalte", "anzahl", 181, where={**HERE, "haushaltstyp": "paar_mit_kindern"})
     single = row(t["haushalte"], **HERE, haushaltstyp="alleinerziehend")
-    rule = (f"anzahl summed over paar_mit_kindern and alleinerziehend (rows {couple}, {single}) "
-            "≤ population under 18 in bevoelkerung (= 200)")  # fmt: skip
+    rule = (
+        f"anzahl summed over paar_mit_kindern and alleinerziehend (rows {couple}, {single}) "
+        "≤ population under 18 in bevoelkerung (= 200)"
+    )
     return Problem("haushalte.csv", couple, "anzahl", "201", rule)
 
 
@@ -421,19 +448,32 @@ def status_date_in_year(t):
 
 
 CROSS_TABLE_CASES = [
-    sgb2_sum, sgb2_nef_under_15, sgb2_communities_bounded, sgb2_single_parents, sgb2_community_exists,  # 1
-    sgb2_children_population, sgb2_elb_population, sgb2_all_population,  # 2
+    sgb2_sum,
+    sgb2_nef_under_15,
+    sgb2_communities_bounded,
+    sgb2_single_parents,
+    sgb2_community_exists,  # 1
+    sgb2_children_population,
+    sgb2_elb_population,
+    sgb2_all_population,  # 2
     sgb2_single_parent_households,  # 3
-    grundsicherung_elderly, grundsicherung_reduced_capacity,  # 4
-    unemployed_long_term, unemployed_sgb2_elb, unemployed_population,  # 5
+    grundsicherung_elderly,
+    grundsicherung_reduced_capacity,  # 4
+    unemployed_long_term,
+    unemployed_sgb2_elb,
+    unemployed_population,  # 5
     wohngeld_households,  # 6
-    marburgpass_children, marburgpass_children_population,  # 7
+    marburgpass_children,
+    marburgpass_children_population,  # 7
     social_housing,  # 8
-    households_population, households_children_population,  # 9
+    households_population,
+    households_children_population,  # 9
     shelter_homeless,  # 10
     disability_population,  # 11
-    measure_every_year, measure_unchanged, status_date_in_year,  # 12
-]  # fmt: skip
+    measure_every_year,
+    measure_unchanged,
+    status_date_in_year,  # 12
+]
 
 
 @pytest.mark.parametrize("case", CROSS_TABLE_CASES, ids=lambda case: case.__name__)
@@ -472,8 +512,7 @@ def missing_combination(t):
     return Problem("bevoelkerung.csv", None, columns, "80+, w, deutsch", rule)
 
 
-@pytest.mark.parametrize("case", [missing_year, missing_district, missing_combination],
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize("case", [missing_year, missing_district, missing_combination], ids=lambda c: c.__name__)
 def test_completeness(case, tmp_path):
     tables = valid_tables()
     expected = case(tables)
@@ -487,11 +526,16 @@ def test_all_problems_of_all_files_are_reported_at_once(tmp_path):
     tables = valid_tables()
     expected = [
         bad_date(tables),  # aktionsplan fails its schema
-        Problem("sgb2.csv", put(tables, "sgb2", "elb", "12,5", where={"jahr": 2023, "kennziffer": 211}),
-                "elb", "12,5", WHOLE_NUMBER),
+        Problem(
+            "sgb2.csv",
+            put(tables, "sgb2", "elb", "12,5", where={"jahr": 2023, "kennziffer": 211}),
+            "elb",
+            "12,5",
+            WHOLE_NUMBER,
+        ),
         negative_count(tables),  # a second problem in the same file
         social_housing(tables),  # a cross-table rule of a table that passed its schema
-    ]  # fmt: skip
+    ]
     with pytest.raises(ValidationFailed) as failed:
         validate_raw(write_raw(tables, tmp_path / "raw"), DISTRICTS, YEARS)
     assert failed.value.problems == sorted(expected, key=Problem.sort_key)
@@ -511,10 +555,15 @@ def test_problem_reads_like_a_sentence():
 @pytest.fixture
 def edition(project):
     params = {
-        "edition": "test2024", "title": "Test", "year": 2024, "reference_date": "2024-12-31",
-        "first_year": 2023, "data": {"raw_dir": "data/raw/test", "synthetic": False},
-        "sample": {"seed": 1, "first_year": 2023, "last_year": 2024}, "chapters": {},
-    }  # fmt: skip
+        "edition": "test2024",
+        "title": "Test",
+        "year": 2024,
+        "reference_date": "2024-12-31",
+        "first_year": 2023,
+        "data": {"raw_dir": "data/raw/test", "synthetic": False},
+        "sample": {"seed": 1, "first_year": 2023, "last_year": 2024},
+        "chapters": {},
+    }
     (project / "params" / "test2024.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     return open_edition("test2024", project)
 
@@ -522,9 +571,11 @@ def edition(project):
 def test_validation_years(edition):
     assert validation_years(edition.config) == (2023, 2024)
     synthetic = edition.config.model_copy(
-        update={"data": edition.config.data.model_copy(update={"synthetic": True}),
-                "sample": edition.config.sample.model_copy(update={"first_year": 2019})}
-    )  # fmt: skip
+        update={
+            "data": edition.config.data.model_copy(update={"synthetic": True}),
+            "sample": edition.config.sample.model_copy(update={"first_year": 2019}),
+        }
+    )
     assert validation_years(synthetic) == (2019, 2024)
 
 

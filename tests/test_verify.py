@@ -3,50 +3,50 @@ it from a fresh clone byte for byte, and find exactly the files that one changed
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-from sozialplanung.config import load_config
-from sozialplanung.errors import ConfigError
-from sozialplanung.load import read_districts
-from sozialplanung.manifest import compare, hash_site
-from sozialplanung.sample import generate_sample
-from sozialplanung.verify import verify_edition
+from sozialplanung.core.config import load_config
+from sozialplanung.core.errors import ConfigError
+from sozialplanung.data.load import read_districts
+from sozialplanung.data.sample import generate_sample
+from sozialplanung.editions.verify import verify_edition
+from sozialplanung.site.manifest import compare, hash_site
 
-pytestmark = pytest.mark.slow
+from conftest import BIN, COMMAND_ENV, REPO, profile_only, run_result
 
-BIN = Path(sys.executable).parent
 VERIFY = [str(BIN / "sozialbericht"), "verify"]
 EDITION = "2025"
 SITE = Path("outputs") / EDITION / "site"
-GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Sozialplanung", "GIT_AUTHOR_EMAIL": "sozialplanung@example.org",
-                "GIT_COMMITTER_NAME": "Sozialplanung", "GIT_COMMITTER_EMAIL": "sozialplanung@example.org"}  # fmt: skip
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Sozialplanung",
+    "GIT_AUTHOR_EMAIL": "sozialplanung@example.org",
+    "GIT_COMMITTER_NAME": "Sozialplanung",
+    "GIT_COMMITTER_EMAIL": "sozialplanung@example.org",
+}
 
 
 def env_for(project: Path) -> dict[str, str]:
-    """The venv's tools first on PATH; the checkout's own package code first on PYTHONPATH."""
-    return {**os.environ, **GIT_IDENTITY, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "PYTHONPATH": str(project / "src")}  # fmt: skip
+    """The venv's tools first on PATH (conftest); the checkout's own package code first on PYTHONPATH."""
+    return {**COMMAND_ENV, **GIT_IDENTITY, "PYTHONPATH": str(project / "src")}
 
 
 def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=cwd, env=env_for(cwd), capture_output=True, text=True, timeout=1800)
-    if check:
-        assert result.returncode == 0, f"{' '.join(args)} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
-    return result
+    return run_result(args, cwd, env=env_for(cwd), check=check)
 
 
 def copy_working_tree(target: Path) -> Path:
     """The project's files as they would be committed: tracked and new (not ignored) files."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode()  # fmt: skip
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     for name in sorted(set(filter(None, listed.split("\0")))):
         if (REPO / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
@@ -55,16 +55,14 @@ def copy_working_tree(target: Path) -> Path:
 
 
 def keep_two_chapters(project: Path) -> None:
-    """A smaller edition for a quicker test: the first two chapters, in the params and the pipeline."""
+    """A smaller edition for a quicker test: the first two chapters and three district profiles."""
     params = project / "params" / f"{EDITION}.yaml"
     chapters = [c.id for c in load_config(params).chapters]
     text = params.read_text(encoding="utf-8")
-    pipeline = (project / "dvc.yaml").read_text(encoding="utf-8").split("\n")
     for dropped in chapters[2:]:
         text = re.sub(rf"^  {dropped}:\n(    .*\n)*", "", text, flags=re.MULTILINE)
-        pipeline = [line for line in pipeline if f"notebooks/{dropped}.ipynb" not in line]
-    params.write_text(text, encoding="utf-8")
-    (project / "dvc.yaml").write_text("\n".join(pipeline), encoding="utf-8")
+    params.write_text(text, encoding="utf-8")  # the pipeline follows the params: dvc.yaml needs no edit
+    profile_only(project, edition=EDITION)
     assert [c.id for c in load_config(params).chapters] == chapters[:2]
 
 
@@ -73,7 +71,7 @@ def change_one_value(raw_dir: Path) -> str:
     path = raw_dir / "bevoelkerung.csv"
     data = path.read_bytes()
     bom = "\ufeff".encode() if data.startswith("\ufeff".encode()) else b""
-    lines = data[len(bom):].decode("utf-8").split("\n")
+    lines = data[len(bom) :].decode("utf-8").split("\n")
     number = next(i for i, line in enumerate(lines) if line.startswith(f"{EDITION};232;20-24;w;deutsch;"))
     fields = lines[number].split(";")
     fields[-1] = str(int(fields[-1]) + 7)
@@ -119,11 +117,13 @@ def fresh_clone(released, name: str) -> Path:
     return clone
 
 
+@pytest.mark.slow
 def test_fresh_clone_verifies_and_one_changed_value_is_reported_exactly(released):
     exact, changed = fresh_clone(released, "klon"), fresh_clone(released, "klon-geaendert")
     # The unchanged clone verifies while the other clone rebuilds with one changed raw value.
-    verifying = subprocess.Popen([*VERIFY, EDITION], cwd=exact, env=env_for(exact), stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
+    verifying = subprocess.Popen(
+        [*VERIFY, EDITION], cwd=exact, env=env_for(exact), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         published_before = hash_site(changed / SITE)
         change_one_value(changed / "data" / "raw" / EDITION)

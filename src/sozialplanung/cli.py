@@ -15,12 +15,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import datastore, editions, pipeline, release as releasing, verify as verifying
-from .config import Edition, latest_edition, open_edition
-from .errors import SozialplanungError, ValidationFailed
-from .indicators import run_indicators
-from .publish import publish as publish_edition
-from .validate import run_validation
+from sozialplanung import pipeline
+from sozialplanung.core.config import Edition, latest_edition, open_edition
+from sozialplanung.core.errors import SozialplanungError, ValidationFailed
+from sozialplanung.data.validate import run_validation
+from sozialplanung.editions import datastore
+from sozialplanung.editions import new_chapter as chapters
+from sozialplanung.editions import new_edition as editions
+from sozialplanung.editions import release as releasing
+from sozialplanung.editions import verify as verifying
+from sozialplanung.site.publish import publish as publish_edition
+from sozialplanung.statistics.indicators import run_indicators
 
 app = typer.Typer(
     help="Build the Sozialbericht of the Universitätsstadt Marburg from raw data to the HTML edition.",
@@ -32,9 +37,7 @@ console = Console(stderr=True)
 EditionOption = Annotated[
     str | None, typer.Option("--edition", "-e", help="Edition (reporting year); default: the newest in params/.")
 ]
-ProjectOption = Annotated[
-    Path, typer.Option("--project-dir", "-C", help="The project's top folder.", file_okay=False)
-]
+ProjectOption = Annotated[Path, typer.Option("--project-dir", "-C", help="The project's top folder.", file_okay=False)]
 EngineOption = Annotated[
     str,
     typer.Option(
@@ -186,11 +189,40 @@ def new_edition(
         console.print(line, highlight=False, soft_wrap=True)
 
 
+@app.command("new-chapter")
+@_handles_errors
+def new_chapter(
+    chapter_id: Annotated[str, typer.Argument(help="Id of the chapter: its number and a name, e.g. 09_gesundheit.")],
+    title: Annotated[str, typer.Argument(help='Title of the chapter, e.g. "Gesundheit".')],
+    edition: EditionOption = None,
+    project_dir: ProjectOption = Path("."),
+    indicator: Annotated[
+        str | None,
+        typer.Option(help="Indicator of the first section; default: the edition's first key figure."),
+    ] = None,
+) -> None:
+    """Add a chapter: scaffold notebooks/<id>.ipynb and register it in params/<edition>.yaml."""
+    created = chapters.new_chapter(
+        project_dir, chapter_id, title, edition or latest_edition(project_dir), indicator=indicator
+    )
+    root = created.params_file.parents[1]
+    console.print(f"[green]Chapter {created.chapter_id}[/] added:", highlight=False)
+    for path in (created.notebook, created.params_file):
+        console.print(f"  {path.relative_to(root).as_posix()}", highlight=False)
+    console.print(
+        f"Write the chapter in Jupyter (jupyter lab {created.notebook.relative_to(root).as_posix()}), "
+        "then `dvc repro` executes it and adds its page to the site.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @app.command("add-data")
 @_handles_errors
 def add_data(
     source: Annotated[
-        Path | None, typer.Argument(help="Folder with the exported raw tables; default: the edition's raw folder as it is.")
+        Path | None,
+        typer.Argument(help="Folder with the exported raw tables; default: the edition's raw folder as it is."),
     ] = None,
     edition: EditionOption = None,
     project_dir: ProjectOption = Path("."),
@@ -203,8 +235,11 @@ def add_data(
     pointer = opened.project.relative(added.pointer)
     where = "pushed to the DVC remote" if added.pushed else "not pushed yet (run `dvc push`)"
     console.print(f"[green]Data version[/] {added.md5} ({added.nfiles} files), {where}.", highlight=False)
-    console.print(f"Commit the pointer: git add {pointer} && git commit -m \"Rohdaten {opened.config.edition}\"",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+    console.print(
+        f'Commit the pointer: git add {pointer} && git commit -m "Rohdaten {opened.config.edition}"',
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -238,8 +273,13 @@ def verify(
     if result.differences:
         console.print(
             f"[bold red]{len(result.differences)} of {result.compared} files differ[/] between the published edition "
-            f"and the rebuild of {result.tag} ({result.commit[:12]}).", highlight=False, soft_wrap=True,
-        )  # fmt: skip
+            f"and the rebuild of {result.tag} ({result.commit[:12]}).",
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
-    console.print(f"[green]Identical[/]: all {result.compared} files of {result.tag} rebuilt byte for byte.",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+    console.print(
+        f"[green]Identical[/]: all {result.compared} files of {result.tag} rebuilt byte for byte.",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import execute
-from .config import Edition
-from .errors import ConfigError
-from .indicators import run_indicators
-from .load import read_districts
-from .publish import publish
-from .sample import generate_sample
-from .validate import run_validation
+from sozialplanung.core.config import Edition
+from sozialplanung.core.errors import ConfigError
+from sozialplanung.data.load import read_districts
+from sozialplanung.data.sample import generate_sample
+from sozialplanung.data.validate import run_validation
+from sozialplanung.execution import kernel as execute
+from sozialplanung.site.publish import publish
+from sozialplanung.statistics.indicators import run_indicators
 
 Progress = Callable[[str], None]
 

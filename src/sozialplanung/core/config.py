@@ -1,0 +1,194 @@
+"""One typed, validated, frozen configuration object per edition.
+
+Parameters come from ``params/<edition>.yaml``; dates stay strings in YAML and are parsed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sozialplanung.core.errors import ConfigError
+from sozialplanung.core.paths import EditionPaths, ProjectPaths
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DataConfig(_Frozen):
+    raw_dir: str = Field(description="Folder of the raw tables, relative to the project root")
+    synthetic: bool = Field(description="True for the generated sample data")
+
+
+class SampleConfig(_Frozen):
+    seed: int
+    first_year: int
+    last_year: int
+
+    @model_validator(mode="after")
+    def _years_ordered(self) -> SampleConfig:
+        if self.first_year > self.last_year:
+            raise ValueError("sample.first_year must not be after sample.last_year")
+        return self
+
+
+class ConfidentialityConfig(_Frozen):
+    threshold: int = Field(3, ge=1, description="Smallest number of cases a published value may rest on")
+
+
+class IndexConfig(_Frozen):
+    """The Sozialindex (district social-status index), modelled on Berlin's MSS and Hamburg's
+    Sozialmonitoring: z-standardised status indicators, weighted and summed, classed by standard
+    deviations of the score; the dynamics index classes the change over ``dynamics_years``."""
+
+    status_indicators: tuple[str, ...] = (
+        "sgb2_quote",
+        "kinderarmut",
+        "arbeitslosendichte",
+        "grundsicherung_alter",
+        "alleinerziehende",
+    )
+    weights: dict[str, float] = Field(default_factory=dict, description="Indicator id -> weight (default 1)")
+    min_population: int = Field(300, ge=0, description="Districts with fewer residents are left out")
+    status_limits: tuple[float, float, float] = Field(
+        (-1.0, 1.0, 1.5), description="Score limits (in standard deviations) between hoch|mittel|niedrig|sehr niedrig"
+    )
+    dynamics_years: int = Field(2, ge=1)
+    dynamics_limits: tuple[float, float] = Field(
+        (-1.0, 1.0), description="Limits (in standard deviations) between positiv|stabil|negativ"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IndexConfig:
+        if list(self.status_limits) != sorted(self.status_limits) or list(self.dynamics_limits) != sorted(
+            self.dynamics_limits
+        ):
+            raise ValueError("class limits must be ascending")
+        unknown = set(self.weights) - set(self.status_indicators)
+        if unknown:
+            raise ValueError(f"weights for indicators not in status_indicators: {', '.join(sorted(unknown))}")
+        return self
+
+    def weight(self, indicator_id: str) -> float:
+        return self.weights.get(indicator_id, 1.0)
+
+
+class MapsConfig(_Frozen):
+    boundaries: str | None = Field(
+        None, description="GeoJSON of the district boundaries (relative to the project); None: schematic tile map"
+    )
+
+
+class ProfilesConfig(_Frozen):
+    notebook: str = Field("stadtteilprofil", description="Notebook executed once per statistical district")
+    districts: tuple[int, ...] = Field(
+        (), description="Kennziffern of the districts that get a profile; empty: every district of the reference data"
+    )
+
+
+CHAPTER_ID_PATTERN = r"^\d\d_[a-z0-9_]+$"
+"""A chapter id: two digits (its place in the report), an underscore, a lower-case name."""
+
+
+class ChapterConfig(_Frozen):
+    id: str = Field(pattern=CHAPTER_ID_PATTERN)
+    title: str
+
+
+class EditionConfig(_Frozen):
+    edition: str
+    title: str
+    year: int = Field(ge=1990, le=2100)
+    reference_date: date
+    first_year: int
+    data: DataConfig
+    sample: SampleConfig
+    confidentiality: ConfidentialityConfig = ConfidentialityConfig()
+    chapters: tuple[ChapterConfig, ...]
+    key_figures: tuple[str, ...] = ()
+    index: IndexConfig = IndexConfig()
+    maps: MapsConfig = MapsConfig()
+    profiles: ProfilesConfig = ProfilesConfig()
+
+    @field_validator("chapters", mode="before")
+    @classmethod
+    def _chapters_by_id(cls, value: object) -> object:
+        """In YAML, chapters are a mapping id -> settings (so DVC names stages by id)."""
+        if isinstance(value, dict):
+            return [{"id": key, **(settings or {})} for key, settings in value.items()]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EditionConfig:
+        if self.reference_date != date(self.year, 12, 31):
+            raise ValueError(f"reference_date must be 31.12. of year {self.year}")
+        if self.first_year > self.year:
+            raise ValueError("first_year must not be after year")
+        ids = [c.id for c in self.chapters]
+        if len(set(ids)) != len(ids):
+            raise ValueError("chapter ids must be unique")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        """Years of the time series, oldest first."""
+        return list(range(self.first_year, self.year + 1))
+
+    def chapter(self, chapter_id: str) -> ChapterConfig:
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+        known = ", ".join(c.id for c in self.chapters)
+        raise ConfigError(f"Edition {self.edition} has no chapter {chapter_id!r} (chapters: {known})")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An edition's configuration together with the paths of its inputs and outputs."""
+
+    config: EditionConfig
+    paths: EditionPaths
+
+    @property
+    def project(self) -> ProjectPaths:
+        return self.paths.project
+
+
+def load_config(params_file: Path) -> EditionConfig:
+    """Read and validate one edition's parameter file."""
+    if not params_file.is_file():
+        raise ConfigError(f"Parameter file {params_file.name} not found in {params_file.parent}.")
+    try:
+        raw = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{params_file.name} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{params_file.name} must hold a mapping of parameters.")
+    try:
+        config = EditionConfig.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError(f"{params_file.name} has invalid parameters:\n" + "\n".join(lines)) from exc
+    if config.edition != params_file.stem:
+        raise ConfigError(f"{params_file.name} says edition {config.edition!r}; it must match the file name.")
+    return config
+
+
+def open_edition(edition: str, project_dir: str | Path = ".") -> Edition:
+    """The entry point for CLI and notebooks: config and paths of one edition."""
+    project = ProjectPaths.at(project_dir)
+    config = load_config(project.params_file(str(edition)))
+    return Edition(config=config, paths=project.edition(config.edition, config.data.raw_dir))
+
+
+def latest_edition(project_dir: str | Path = ".") -> str:
+    """The newest edition that has a parameter file (the default of every command)."""
+    editions = ProjectPaths.at(project_dir).editions()
+    if not editions:
+        raise ConfigError("No edition parameters found in params/.")
+    return editions[-1]

@@ -1,0 +1,115 @@
+"""Releasing an edition: check that it can be rebuilt exactly, then tag the commit ``edition-<year>``.
+
+A released edition is a git tag plus the data version its ``dvc.lock`` records. Before tagging,
+every condition for an exact rebuild is checked, and every failing one is reported at once with
+what to do:
+
+- the working tree is committed, ``dvc.lock`` included;
+- the pipeline is up to date (``dvc status`` is empty);
+- the DVC remote has all data and outputs (``dvc status --cloud`` is empty);
+- the built site is intact (its files match its ``manifest.json``) and was built from exactly the
+  commit being tagged (clean tree, same source commit, same raw-data version).
+"""
+
+from __future__ import annotations
+
+from sozialplanung.core.config import Edition
+from sozialplanung.core.errors import SozialplanungError
+from sozialplanung.core.formats import format_date
+from sozialplanung.core.scm import git, git_state, in_git_repository, tag_commit, working_tree_changes
+from sozialplanung.editions.datastore import default_remote, pipeline_status, unpushed
+from sozialplanung.site.manifest import check_site
+from sozialplanung.site.provenance import data_version, read
+
+TAG_PREFIX = "edition-"
+SHOWN = 10
+REPUBLISH = "dvc repro --force --single-item publish"
+
+
+class ReleaseError(SozialplanungError):
+    """An edition is not ready to be tagged."""
+
+
+def tag_name(edition: str) -> str:
+    return f"{TAG_PREFIX}{edition}"
+
+
+def _listed(items: list[str]) -> str:
+    shown = [f"      {item}" for item in items[:SHOWN]]
+    if len(items) > SHOWN:
+        shown.append(f"      … and {len(items) - SHOWN} more")
+    return "\n".join(shown)
+
+
+def release_problems(edition: Edition) -> list[str]:
+    """Everything that stops ``edition`` from being released now (empty: ready)."""
+    root, name = edition.project.root, edition.config.edition
+    if not in_git_repository(root):
+        return [f"{root} is not a git repository; an edition is released as a git tag."]
+    problems = []
+    existing = tag_commit(root, tag_name(name))
+    if existing:
+        problems.append(f"Tag {tag_name(name)} exists already (commit {existing[:12]}); an edition is released once.")
+    changes = working_tree_changes(root)
+    if changes:
+        problems.append("Uncommitted changes (commit them, dvc.lock included):\n" + _listed(changes))
+    status = pipeline_status(root)
+    if status:
+        problems.append(
+            "The pipeline is not up to date; run `dvc repro` and commit dvc.lock. Changed:\n" + _listed(sorted(status))
+        )
+    if default_remote(root) is None:
+        problems.append("No default DVC remote is configured (see the README); the data could not be fetched later.")
+    else:
+        missing = unpushed(root)
+        if missing:
+            problems.append(
+                "The DVC remote lacks data or outputs; run `dvc push`. Not pushed:\n" + _listed(sorted(missing))
+            )
+    problems += _site_problems(edition)
+    return problems
+
+
+def _site_problems(edition: Edition) -> list[str]:
+    site = edition.paths.site_dir
+    built = read(site)
+    if built is None:
+        return [f"No built edition at {edition.project.relative(site)} (no provenance.json); run `dvc repro`."]
+    problems = []
+    changed = check_site(site)
+    if changed:
+        problems.append(
+            "The site's files do not match its manifest.json; rebuild it with "
+            f"`{REPUBLISH}`:\n" + _listed([d.path for d in changed])
+        )
+    source = git_state(edition.project.root)
+    if built.edition != edition.config.edition:
+        problems.append(f"The site is edition {built.edition}, not {edition.config.edition}.")
+    if not built.exact or built.git.commit != source.commit:
+        was = "uncommitted changes" if built.dirty else f"commit {str(built.git.commit)[:12]}"
+        problems.append(
+            f"The site was built from {was}, not from the source commit {str(source.commit)[:12]} being tagged. "
+            f"Rebuild it from the commit: `{REPUBLISH}`, then `git commit dvc.lock` and `dvc push`."
+        )
+    current = data_version(edition.paths.raw_dir, edition.config.data.raw_dir)
+    if built.data.md5 != current.md5:
+        problems.append(
+            f"The site was built from raw data {built.data.md5}, but {current.path} is {current.md5}; run `dvc repro`."
+        )
+    return problems
+
+
+def release(edition: Edition) -> str:
+    """Check the edition and tag ``HEAD`` as ``edition-<edition>``; returns the tag name."""
+    problems = release_problems(edition)
+    name = tag_name(edition.config.edition)
+    if problems:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        raise ReleaseError(f"Edition {edition.config.edition} cannot be released as {name} yet:\n{listed}")
+    built = read(edition.paths.site_dir)
+    message = (
+        f"{edition.config.title} (Stichtag {format_date(edition.config.reference_date)})\n\n"
+        f"Source commit: {built.git.commit}\nData: {built.data.path} md5 {built.data.md5}\n"
+    )
+    git(["tag", "--annotate", name, "--message", message], edition.project.root, f"Tagging {name}")
+    return name

@@ -1,0 +1,414 @@
+"""What a chapter notebook works with: the edition's data, and tables, figures and text numbers
+built from the indicator module, all through the edition's confidentiality rule.
+
+A notebook opens one :class:`ChapterContext` and calls its methods; it holds narrative only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from sozialplanung.core.config import Edition, open_edition
+from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
+from sozialplanung.data.ages import AgeRange, population
+from sozialplanung.data.load import read_districts, read_indicators, read_tables
+from sozialplanung.report.figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
+from sozialplanung.report.maps import tile_map
+from sozialplanung.report.tables import Column, ReportTable, report_table
+from sozialplanung.statistics import indicators as ind
+from sozialplanung.statistics.confidentiality import CITY_NAME, Confidentiality, protect_indicators
+from sozialplanung.statistics.sozialindex import SozialindexResult, compute_sozialindex
+
+STATUS_PARTS = ("zaehler", "nenner", "wert", "zaehler_status", "nenner_status", "wert_status")
+BROAD_AGE_GROUPS = {
+    "unter 6": AgeRange(0, 6),
+    "6–14": AgeRange(6, 15),
+    "15–17": AgeRange(15, 18),
+    "18–24": AgeRange(18, 25),
+    "25–44": AgeRange(25, 45),
+    "45–64": AgeRange(45, 65),
+    "65–79": AgeRange(65, 80),
+    "80 und älter": AgeRange(80, None),
+}
+SYNTHETIC_SOURCE = "synthetische Beispieldaten (keine amtliche Statistik)"
+
+
+def count_span(text: str) -> str:
+    """A count in running text, marked so the publish gate checks it whatever word follows."""
+    return f'<span class="anzahl">{text}</span>'
+
+
+@dataclass(frozen=True)
+class ChapterContext:
+    """One edition's data as a chapter sees it."""
+
+    edition: Edition
+
+    @property
+    def config(self):
+        return self.edition.config
+
+    @property
+    def year(self) -> int:
+        return self.config.year
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    @property
+    def first_year(self) -> int:
+        return self.config.first_year
+
+    @property
+    def stichtag(self) -> str:
+        return format_date(self.config.reference_date)
+
+    @property
+    def rule(self) -> Confidentiality:
+        return Confidentiality(self.config.confidentiality.threshold)
+
+    @property
+    def source(self) -> str:
+        if self.config.data.synthetic:
+            return SYNTHETIC_SOURCE
+        return f"Universitätsstadt Marburg, Sozialplanung; Stichtag {self.stichtag}"
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return read_tables(self.edition.paths.tables_dir)
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """The indicator file with confidentiality statuses (``zaehler_status`` … ``wert_status``)."""
+        frame = read_indicators(self.edition.paths.indicators_file)
+        frame = frame[frame["jahr"].between(self.first_year, self.year)].reset_index(drop=True)
+        return protect_indicators(frame, self.config.confidentiality.threshold)
+
+    @cached_property
+    def sozialindex(self) -> SozialindexResult:
+        return compute_sozialindex(self.indicators, self.config.index, self.year)
+
+    @cached_property
+    def districts(self) -> pd.DataFrame:
+        return read_districts(self.edition.project.districts_file)
+
+    # --- numbers for the text ------------------------------------------------------------
+
+    def _city_row(self, indicator_id: str, year: int) -> pd.Series:
+        rows = self.indicators[
+            (self.indicators["indikator"] == indicator_id)
+            & (self.indicators["jahr"] == year)
+            & (self.indicators["kennziffer"] == ind.CITY)
+        ]
+        if rows.empty:
+            raise KeyError(f"no city value of {indicator_id} for {year}")
+        return rows.iloc[0]
+
+    def rate_text(self, indicator_id: str, year: int | None = None) -> str:
+        """The city's rate, formatted and checked: ``"6,5"``."""
+        return self.published_rate(self._city_row(indicator_id, year or self.year))
+
+    def numerator_text(self, indicator_id: str, year: int | None = None) -> str:
+        """The city's numerator count, formatted and checked: ``"5.012"``."""
+        row = self._city_row(indicator_id, year or self.year)
+        return count_span(self.rule.count_cell(row["zaehler"], row["zaehler_status"]))
+
+    def denominator_text(self, indicator_id: str, year: int | None = None) -> str:
+        row = self._city_row(indicator_id, year or self.year)
+        return count_span(self.rule.count_cell(row["nenner"], row["nenner_status"]))
+
+    def published_rate(self, row: pd.Series) -> str:
+        """An indicator row's rate as published (its confidentiality status applied)."""
+        return self.rule.rate_cell(row["wert"], row["zaehler"], row["nenner"], row["wert_status"])
+
+    def plotted_rate(self, row: pd.Series) -> float | None:
+        """An indicator row's rate for a figure, or None where it must not be shown."""
+        return self.rule.rate_cell_or_none(row["wert"], row["zaehler"], row["nenner"], row["wert_status"])
+
+    def rate_change_text(self, indicator_id: str, since: int, year: int | None = None) -> str:
+        """Change of the city's rate in percentage points: ``"+0,3"``."""
+        now = self._city_row(indicator_id, year or self.year)["wert"]
+        then = self._city_row(indicator_id, since)["wert"]
+        return format_change(now - then)
+
+    def count_change_percent_text(self, indicator_id: str, since: int, part: str = "zaehler") -> str:
+        """Relative change of the city's numerator (or denominator) in percent: ``"+2,1"``."""
+        now = self._city_row(indicator_id, self.year)[part]
+        then = self._city_row(indicator_id, since)[part]
+        return format_change((now - then) / then * 100 if then else float("nan"))
+
+    def extremes(self, indicator_id: str, year: int | None = None) -> tuple[str, str]:
+        """Names of the districts with the highest and lowest shown value."""
+        shown = self.by_district(indicator_id, year).dropna(subset=["angezeigt"])
+        ordered = shown.sort_values(["angezeigt", "stadtbezirk"])
+        return ordered.iloc[-1]["stadtbezirk"], ordered.iloc[0]["stadtbezirk"]
+
+    def extreme_value_text(self, indicator_id: str, highest: bool = True, year: int | None = None) -> str:
+        """The highest (or lowest) published district value of an indicator: ``"25,7"``."""
+        frame = self.by_district(indicator_id, year).dropna(subset=["angezeigt"])
+        row = frame.loc[frame["angezeigt"].idxmax() if highest else frame["angezeigt"].idxmin()]
+        return self.published_rate(row)
+
+    def one_in_text(self, indicator_id: str, year: int | None = None) -> str:
+        """``"7"`` for a rate of 14 per 100: "every 7th" as a whole number."""
+        row = self._city_row(indicator_id, year or self.year)
+        return format_count(round(100 / row["wert"])) if row["wert"] > 0 else SYMBOL_NOT_APPLICABLE
+
+    def city_totals(self, table: str, column: str, **where: str) -> pd.Series:
+        """City-wide sum of ``column`` per report year, optionally for one code (``rechtskreis="SGB II"``)."""
+        frame = self.tables[table]
+        for code_column, code in where.items():
+            frame = frame[frame[code_column] == code]
+        totals = frame.groupby("jahr")[column].sum().astype("int64")
+        return totals[totals.index.isin(self.config.years)]
+
+    def count_text(self, table: str, column: str, year: int | None = None, **where: str) -> str:
+        """A city-wide count for the text, formatted and checked: ``"1.131"``."""
+        return count_span(self.rule.count(int(self.city_totals(table, column, **where).get(year or self.year, 0))))
+
+    def share_text(self, table: str, part: str, whole: str, year: int | None = None) -> str:
+        """City-wide share of one column in another of the same table, per 100: ``"23,2"``."""
+        year = year or self.year
+        numerator = int(self.city_totals(table, part).get(year, 0))
+        denominator = int(self.city_totals(table, whole).get(year, 0))
+        value = numerator / denominator * 100 if denominator else float("nan")
+        return self.rule.rate(value, numerator, denominator)
+
+    def count_change_text(self, table: str, column: str, since: int, **where: str) -> str:
+        """Relative change of a city-wide count in percent: ``"+4,2"``."""
+        totals = self.city_totals(table, column, **where)
+        then = totals.get(since, 0)
+        return format_change((totals[self.year] - then) / then * 100 if then else float("nan"))
+
+    # --- frames ---------------------------------------------------------------------------
+
+    def by_district(self, indicator_id: str, year: int | None = None) -> pd.DataFrame:
+        """Districts with zaehler, nenner, wert and ``angezeigt`` (the value if publishable, else NaN)."""
+        year = year or self.year
+        frame = self.indicators[
+            (self.indicators["indikator"] == indicator_id)
+            & (self.indicators["jahr"] == year)
+            & (self.indicators["kennziffer"] != ind.CITY)
+        ]
+        frame = frame.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer", how="left")
+        shown = [self.plotted_rate(row) for _, row in frame.iterrows()]
+        return frame.assign(angezeigt=pd.Series(shown, index=frame.index, dtype="float64"))
+
+    # --- figures --------------------------------------------------------------------------
+
+    def district_figure(self, indicator_id: str, year: int | None = None) -> FigureOutput:
+        """Bar chart of one indicator across districts, with the city value as a reference line."""
+        year = year or self.year
+        definition = ind.indicator(indicator_id)
+        data = self.by_district(indicator_id, year)
+        city = self._city_row(indicator_id, year)
+        return bar_by_district(
+            data[["stadtbezirk", "angezeigt"]].rename(columns={"angezeigt": "wert"}),
+            title=f"{definition.name} {year} nach Stadtbezirken",
+            axis_label=definition.unit,
+            caption=f"{definition.name} nach Stadtbezirken "
+            f"am {format_date(self.config.reference_date.replace(year=year))}. "
+            f"Quelle: {self.source}.",
+            city_value=self.plotted_rate(city),
+        )
+
+    @property
+    def boundaries(self) -> Path | None:
+        """The district boundary file of the edition, or None for the schematic tile map."""
+        name = self.config.maps.boundaries
+        return self.edition.project.project_file(name) if name else None
+
+    def district_map(self, indicator_id: str, year: int | None = None) -> FigureOutput:
+        """Map of one indicator across districts (tile map, or choropleth from a boundary file)."""
+        year = year or self.year
+        definition = ind.indicator(indicator_id)
+        data = self.by_district(indicator_id, year)
+        return tile_map(
+            data[["kennziffer", "angezeigt"]].rename(columns={"angezeigt": "wert"}),
+            self.districts,
+            title=f"{definition.name} {year} nach Stadtbezirken",
+            legend_title=definition.unit,
+            caption=f"Karte: {definition.name} ({definition.unit}) nach Stadtbezirken am "
+            f"{format_date(self.config.reference_date.replace(year=year))}. Quelle: {self.source}.",
+            boundaries=self.boundaries,
+        )
+
+    def trend_figure(self, indicator_ids: list[str], title: str) -> FigureOutput:
+        """The city's values of one or more indicators over the report's years."""
+        rows = self.indicators[
+            self.indicators["indikator"].isin(indicator_ids) & (self.indicators["kennziffer"] == ind.CITY)
+        ]
+        names = {i: ind.indicator(i).name for i in indicator_ids}
+        data = pd.DataFrame(
+            {
+                "jahr": rows["jahr"],
+                "reihe": rows["indikator"].map(names),
+                "wert": [self.plotted_rate(row) for _, row in rows.iterrows()],
+            }
+        )
+        data["reihe"] = pd.Categorical(data["reihe"], [names[i] for i in indicator_ids])
+        data = data.sort_values(["reihe", "jahr"]).assign(reihe=lambda d: d["reihe"].astype(str))
+        units = {ind.indicator(i).unit for i in indicator_ids}
+        return line_over_years(
+            data,
+            title=title,
+            axis_label=units.pop() if len(units) == 1 else "je 100",
+            caption=f"{title}, Gesamtstadt {self.first_year}–{self.year}. Quelle: {self.source}.",
+        )
+
+    def count_trend_figure(self, series: dict[str, pd.Series], title: str, axis_label: str) -> FigureOutput:
+        """City counts over the years, one line per named series (indexed by jahr)."""
+        data = pd.concat(
+            [
+                pd.DataFrame({"jahr": s.index, "reihe": name, "wert": [self.rule.count_or_none(v) for v in s]})
+                for name, s in series.items()
+            ],
+            ignore_index=True,
+        )
+        return line_over_years(
+            data,
+            title=title,
+            axis_label=axis_label,
+            decimals=0,
+            caption=f"{title}, Gesamtstadt {self.first_year}–{self.year}. Quelle: {self.source}.",
+        )
+
+    def population_trend_figure(self) -> FigureOutput:
+        """Residents of the whole city over the report's years."""
+        residents = population(self.tables["bevoelkerung"], "gesamt", by=("jahr",))
+        residents = residents[residents.index.isin(self.config.years)]
+        return self.count_trend_figure(
+            {"Einwohner": residents}, title="Einwohnerinnen und Einwohner", axis_label="Personen"
+        )
+
+    def age_structure_figure(self) -> FigureOutput:
+        """Residents by broad age group in the first and the last year of the report."""
+        residents = self.tables["bevoelkerung"]
+        rows = []
+        for label, ages in BROAD_AGE_GROUPS.items():
+            counts = population(residents, ages, by=("jahr",))
+            for year in (self.first_year, self.year):
+                rows.append(
+                    {"kategorie": label, "reihe": str(year), "wert": self.rule.count_or_none(counts.get(year, 0))}
+                )
+        return grouped_bars(
+            pd.DataFrame(rows),
+            title=f"Einwohner nach Altersgruppen {self.first_year} und {self.year}",
+            axis_label="Personen",
+            caption="Einwohnerinnen und Einwohner der Gesamtstadt nach Altersgruppen (Jahre), "
+            f"{self.first_year} und {self.year}. "
+            f"Quelle: {self.source}.",
+        )
+
+    # --- tables ---------------------------------------------------------------------------
+
+    def district_table(
+        self,
+        indicator_ids: list[str],
+        caption: str,
+        counts: dict[str, str] | None = None,
+        year: int | None = None,
+        bases: dict[str, str] | None = None,
+    ) -> ReportTable:
+        """Districts (and the city) with each indicator's rate, optionally with its counts.
+
+        ``counts`` maps an indicator id to the header of its numerator column (e.g. "Leistungsberechtigte"),
+        ``bases`` to the header of its denominator column (e.g. "Einwohner").
+        """
+        year = year or self.year
+        counts = counts or {}
+        bases = bases or {}
+        base = self.districts[["kennziffer", "stadtbezirk"]]
+        rows = pd.concat(
+            [base, pd.DataFrame({"kennziffer": [ind.CITY], "stadtbezirk": [CITY_NAME]})], ignore_index=True
+        )
+        columns = [Column("Stadtbezirk", "stadtbezirk")]
+        for indicator_id in indicator_ids:
+            values = self.indicators[(self.indicators["indikator"] == indicator_id) & (self.indicators["jahr"] == year)]
+            values = values.set_index("kennziffer")[list(STATUS_PARTS)].add_prefix(f"{indicator_id}:")
+            rows = rows.join(values, on="kennziffer")
+            definition = ind.indicator(indicator_id)
+            if indicator_id in bases:
+                columns.append(
+                    Column(
+                        bases[indicator_id], f"{indicator_id}:nenner", "count", status=f"{indicator_id}:nenner_status"
+                    )
+                )
+            if indicator_id in counts:
+                columns.append(
+                    Column(
+                        counts[indicator_id],
+                        f"{indicator_id}:zaehler",
+                        "count",
+                        status=f"{indicator_id}:zaehler_status",
+                    )
+                )
+            columns.append(
+                Column(
+                    f"{definition.name} ({definition.unit})",
+                    f"{indicator_id}:wert",
+                    "rate",
+                    numerator=f"{indicator_id}:zaehler",
+                    denominator=f"{indicator_id}:nenner",
+                    status=f"{indicator_id}:wert_status",
+                )
+            )
+        return report_table(rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source)
+
+    def count_table(self, columns: dict[str, pd.Series], caption: str, notes: tuple[str, ...] = ()) -> ReportTable:
+        """City-wide counts per report year, one column per named series (indexed by jahr)."""
+        frame = pd.DataFrame({"jahr": [str(year) for year in self.config.years]})
+        for name, series in columns.items():
+            frame[name] = [series.get(year, 0) for year in self.config.years]
+        table_columns = [Column("Jahr", "jahr"), *(Column(name, name, "count") for name in columns)]
+        return report_table(frame, table_columns, caption=caption, rule=self.rule, source=self.source, notes=notes)
+
+    def trend_table(self, indicator_ids: list[str], caption: str) -> ReportTable:
+        """The city's value of each indicator in each year of the report."""
+        city = self.indicators[
+            (self.indicators["kennziffer"] == ind.CITY) & self.indicators["indikator"].isin(indicator_ids)
+        ]
+        wide = pd.DataFrame({"jahr": sorted(city["jahr"].unique())})
+        columns = [Column("Jahr", "jahr_text")]
+        wide["jahr_text"] = wide["jahr"].astype(str)
+        for indicator_id in indicator_ids:
+            values = city[city["indikator"] == indicator_id].set_index("jahr")[list(STATUS_PARTS)]
+            wide = wide.join(values.add_prefix(f"{indicator_id}:"), on="jahr")
+            definition = ind.indicator(indicator_id)
+            columns.append(
+                Column(
+                    f"{definition.name} ({definition.unit})",
+                    f"{indicator_id}:wert",
+                    "rate",
+                    numerator=f"{indicator_id}:zaehler",
+                    denominator=f"{indicator_id}:nenner",
+                    status=f"{indicator_id}:wert_status",
+                )
+            )
+        return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source)
+
+    def definitions(self, indicator_ids: list[str]) -> str:
+        """Markdown list of the definitions of the given indicators (from the indicator module)."""
+        lines = []
+        for indicator_id in indicator_ids:
+            d = ind.indicator(indicator_id)
+            lines.append(f"- **{d.name}**: {d.numerator} je {d.per} {d.denominator}.")
+        return "\n".join(lines)
+
+    def synthetic_notice(self) -> str:
+        if not self.config.data.synthetic:
+            return ""
+        return (
+            "> **Hinweis:** Diese Seite beruht auf synthetischen Beispieldaten. "
+            "Die Zahlen sind künstlich erzeugt und keine amtliche Statistik."
+        )
+
+
+def open_chapter(edition: str, project_dir: str | Path = "..") -> ChapterContext:
+    """Entry point of every chapter notebook."""
+    return ChapterContext(open_edition(edition, project_dir))

@@ -1,0 +1,208 @@
+"""Published tables: numbers in, accessible German HTML out, through the confidentiality rule.
+
+A chapter builds a :class:`ReportTable` with :func:`report_table` from a numeric frame; every cell
+is formatted by :class:`~sozialplanung.statistics.confidentiality.Confidentiality`, so hidden values and true
+zeros carry their German symbols, and a note under the table explains the symbols used.
+
+Shown in a notebook, a table also leaves a JSON payload (:data:`TABLE_MIMETYPE`) in the executed
+notebook: its published cells, column kinds, notes and source. The publisher turns it into the
+CSV and XLSX downloads (:mod:`sozialplanung.site.downloads`), so the notebook itself writes no files and
+a download can only ever hold what the page shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from sozialplanung.core.formats import format_change, format_count
+from sozialplanung.data.contract import TABLES
+from sozialplanung.statistics.confidentiality import Confidentiality
+
+ColumnKind = Literal["text", "count", "rate", "change", "number", "formatted"]
+"""``count``: people or households (confidentiality applies); ``number``: a count of things, e.g.
+measures of the Aktionsplan, published as it is; ``formatted``: numbers the caller has already
+formatted and checked (e.g. z-values), shown as numbers."""
+
+TABLE_MIMETYPE = "application/vnd.sozialplanung.table+json"
+"""Output type under which a shown table leaves its published content in the executed notebook."""
+TABLE_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+"""A table id is a lowercase ASCII slug; it names the CSV file and links the page to it."""
+TABLE_ID_MAX_LENGTH = 100
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+
+
+def table_slug(caption: str) -> str:
+    """The table id made from a caption: ``"SGB II nach Stadtbezirken 2024"`` → ``"sgb-ii-nach-stadtbezirken-2024"``.
+
+    German umlauts are transliterated (ä → ae, ß → ss), other accents dropped, everything else
+    that is not an ASCII letter or digit (also ``–`` in ``2019–2024``) separates words. A slug
+    longer than :data:`TABLE_ID_MAX_LENGTH` is cut at a word and ends in six hex digits of the
+    caption's SHA-1, so long captions that share their beginning still get different ids.
+    """
+    decomposed = unicodedata.normalize("NFKD", caption.translate(_TRANSLITERATION))
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    slug = "-".join(re.findall(r"[a-z0-9]+", letters.lower())) or "tabelle"
+    if slug in TABLES:  # "wohngeld.csv" would look like a raw data file in the site
+        slug = f"{slug}-tabelle"
+    if len(slug) <= TABLE_ID_MAX_LENGTH:
+        return slug
+    digest = hashlib.sha1(caption.encode("utf-8")).hexdigest()[:6]
+    head = slug[: TABLE_ID_MAX_LENGTH - len(digest) - 1]
+    head = head.rsplit("-", 1)[0] if slug[len(head)] != "-" and "-" in head else head
+    return f"{head.rstrip('-')}-{digest}"
+
+
+COLUMN_ART = {
+    "text": "text",
+    "count": "anzahl",
+    "number": "sachzahl",
+    "rate": "quote",
+    "change": "veraenderung",
+    "formatted": "kennwert",
+}
+"""What a column holds, as the HTML says it (``data-art``): the publish gate checks ``anzahl`` columns."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one published column is made from the source frame."""
+
+    header: str
+    source: str
+    kind: ColumnKind = "text"
+    numerator: str | None = None
+    denominator: str | None = None
+    decimals: int = 1
+    status: str | None = None
+    """Column of confidentiality statuses (from ``protect_indicators``/``suppress``); hidden when set."""
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A formatted table ready to be shown (``_repr_html_``) or downloaded (:meth:`payload`).
+
+    ``kinds`` and ``decimals`` say per column how the cells were formatted (the downloads turn
+    published numbers back into numbers with them); they default to ``count``/``text`` after
+    ``numeric`` and no decimals. ``table_id`` defaults to :func:`table_slug` of the caption.
+    """
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    notes: tuple[str, ...] = ()
+    source: str = ""
+    data: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    kinds: tuple[ColumnKind, ...] = ()
+    decimals: tuple[int, ...] = ()
+    table_id: str = ""
+
+    def __post_init__(self) -> None:
+        width = len(self.headers)
+        if not self.kinds:
+            object.__setattr__(self, "kinds", tuple("count" if n else "text" for n in self.numeric))
+        if not self.decimals:
+            object.__setattr__(self, "decimals", (0,) * width)
+        if not self.table_id:
+            object.__setattr__(self, "table_id", table_slug(self.caption))
+        if not TABLE_ID_PATTERN.match(self.table_id) or len(self.table_id) > TABLE_ID_MAX_LENGTH:
+            raise ValueError(
+                f"table_id {self.table_id!r} of table {self.caption!r} is not a slug: use lowercase ASCII "
+                f"letters, digits and single hyphens, at most {TABLE_ID_MAX_LENGTH} characters"
+            )
+        lengths = {len(self.numeric), len(self.kinds), len(self.decimals), *(len(row) for row in self.rows)}
+        if lengths != {width}:
+            raise ValueError(f"table {self.caption!r}: every row and column setting needs {width} entries")
+
+    def payload(self) -> dict[str, Any]:
+        """The published table as JSON: exactly the cells the page shows, never an underlying number."""
+        return {
+            "table_id": self.table_id,
+            "caption": self.caption,
+            "headers": list(self.headers),
+            "kinds": list(self.kinds),
+            "decimals": list(self.decimals),
+            "rows": [list(row) for row in self.rows],
+            "notes": list(self.notes),
+            "source": self.source,
+        }
+
+    def to_html(self) -> str:
+        esc = html.escape
+        head = "".join(
+            f'<th scope="col" data-art="{COLUMN_ART[k]}">{esc(h)}</th>' for h, k in zip(self.headers, self.kinds)
+        )
+        body = []
+        for row in self.rows:
+            cells = [f'<th scope="row">{esc(row[0])}</th>']
+            for value, is_number in zip(row[1:], self.numeric[1:]):
+                css = ' class="zahl"' if is_number else ""
+                cells.append(f"<td{css}>{esc(value)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        notes = "".join(f"<p>{esc(line)}</p>" for line in self.notes)
+        source = f"<p>Quelle: {esc(self.source)}</p>" if self.source else ""
+        footer = f'<div class="tabellen-hinweise">{notes}{source}</div>' if notes or source else ""
+        return (
+            f'<div class="tabelle-rahmen" data-table-id="{esc(self.table_id)}"><table class="tabelle">'
+            f"<caption>{esc(self.caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{footer}</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        """What Jupyter stores for a shown table: the HTML and the download payload."""
+        return {"text/html": self.to_html(), TABLE_MIMETYPE: self.payload()}
+
+
+def _format_column(frame: pd.DataFrame, column: Column, rule: Confidentiality) -> pd.Series:
+    values = frame[column.source]
+    statuses = frame[column.status] if column.status else None
+    if column.kind == "count":
+        return rule.counts_column(values, statuses)
+    if column.kind == "rate":
+        if column.numerator is None or column.denominator is None:
+            raise ValueError(f"rate column {column.header!r} needs numerator and denominator columns")
+        return rule.rates_column(values, frame[column.numerator], frame[column.denominator], column.decimals, statuses)
+    if column.kind == "number":
+        return values.map(format_count)
+    if column.kind == "change":
+        return values.map(lambda v: format_change(v, column.decimals))
+    return values.astype(str)  # text, and numbers already formatted by the caller
+
+
+def report_table(
+    frame: pd.DataFrame,
+    columns: list[Column],
+    caption: str,
+    rule: Confidentiality,
+    source: str = "",
+    notes: tuple[str, ...] = (),
+    table_id: str = "",
+) -> ReportTable:
+    """Format ``frame`` into a published table; the first column is the row header.
+
+    ``table_id`` names the table's download (default: the slug of the caption).
+    """
+    formatted = pd.DataFrame({c.header: _format_column(frame, c, rule) for c in columns})
+    used_symbols = {cell for col, c in zip(formatted, columns) if c.kind != "text" for cell in formatted[col]}
+    return ReportTable(
+        caption=caption,
+        headers=tuple(c.header for c in columns),
+        rows=tuple(tuple(row) for row in formatted.itertuples(index=False, name=None)),
+        numeric=tuple(c.kind != "text" for c in columns),
+        notes=(*notes, *rule.legend(used_symbols)),
+        source=source,
+        data=formatted,
+        kinds=tuple(c.kind for c in columns),
+        decimals=tuple(c.decimals if c.kind in ("rate", "change", "formatted") else 0 for c in columns),
+        table_id=table_id,
+    )

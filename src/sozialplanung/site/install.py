@@ -1,0 +1,76 @@
+"""The last steps of every engine: downloads, provenance, manifest, the publish gate, the swap.
+
+:func:`install_site` lets an engine render the site model into a temporary sibling folder, adds
+what every edition has whatever engine rendered it, checks the finished folder with the publish
+gate (:mod:`~sozialplanung.site.gate`) and swaps it in only when it passes, so a failed or refused
+build never leaves a half-written edition where a good one was.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from sozialplanung.core.atomic import replace_directory
+from sozialplanung.core.paths import TEMPLATES_DIR
+from sozialplanung.site import gate
+from sozialplanung.site.downloads import download_footer, write_chapter_downloads
+from sozialplanung.site.manifest import write_manifest
+from sozialplanung.site.model import SiteModel
+from sozialplanung.site.provenance import PROVENANCE_FILE
+from sozialplanung.site.sitemap import START_PAGE
+
+STYLESHEET = TEMPLATES_DIR / "style.css"
+STYLESHEET_PATH = "assets/style.css"
+"""Where the stylesheet goes inside the site (every page links to it relatively)."""
+
+
+def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) -> Path:
+    """Render ``model`` with ``render`` into a staging folder, finish and check it, and swap it in
+    as the edition's site; returns the site's ``index.html``."""
+    edition = model.edition
+
+    def fill(folder: Path) -> None:
+        render(model, folder)
+        write_downloads(folder, model)
+        finish_site(folder, model)
+
+    replace_directory(edition.paths.site_dir, fill)
+    return edition.paths.site_dir / START_PAGE
+
+
+def write_downloads(folder: Path, model: SiteModel) -> None:
+    """The CSV of every table and the workbook of every page with tables, under ``folder/downloads``."""
+    config = model.edition.config
+    footer = download_footer(config)
+    for document in model.documents:
+        write_chapter_downloads(
+            folder,
+            document.download_id,
+            document.page.heading,
+            document.tables,
+            footer,
+            reference_date=config.reference_date,
+        )
+
+
+def finish_site(folder: Path, model: SiteModel) -> None:
+    """``provenance.json``, ``manifest.json`` over every file, then the publish gate over the finished
+    folder. A refused edition raises :class:`~sozialplanung.core.errors.PublishError`, and
+    :func:`~sozialplanung.core.atomic.replace_directory` throws the folder away."""
+    write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
+    write_manifest(folder)
+    gate.enforce(folder, model.edition.config.confidentiality.threshold)
+
+
+def write_text(path: Path, text: str) -> None:
+    """UTF-8 with ``\\n`` line ends on every platform, so builds compare byte for byte."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def copy_stylesheet(folder: Path) -> None:
+    target = folder / STYLESHEET_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(STYLESHEET, target)

@@ -1,0 +1,37 @@
+"""Publishing an edition: choose the engine, build the site model once, let the engine render it.
+
+``auto`` uses Quarto when it is found and the built-in nbconvert engine otherwise. Whatever the
+engine, the site gets the same downloads, provenance and manifest and passes the same publish gate
+before it replaces the previous one (:mod:`~sozialplanung.site.install`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sozialplanung.core.config import Edition
+from sozialplanung.core.errors import PublishError
+from sozialplanung.site.engines.nbconvert import NbconvertEngine
+from sozialplanung.site.engines.quarto import QuartoEngine, find_quarto, not_found_error
+from sozialplanung.site.install import install_site
+from sozialplanung.site.model import Engine, build_model
+
+ENGINES = ("auto", "nbconvert", "quarto")
+
+
+def choose_engine(engine: str = "auto", quarto_executable: str | None = None, timeout: float = 600) -> Engine:
+    """The engine named ``engine``; ``auto`` takes Quarto when one is found, nbconvert otherwise."""
+    if engine not in ENGINES:
+        raise PublishError(f"Unknown publishing engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    if engine == "nbconvert" or (engine == "auto" and quarto_executable is None and find_quarto() is None):
+        return NbconvertEngine()
+    executable = find_quarto(quarto_executable)
+    if executable is None:
+        raise not_found_error(quarto_executable)
+    return QuartoEngine(executable, timeout)
+
+
+def publish(edition: Edition, engine: str = "auto", quarto_executable: str | None = None, timeout: float = 600) -> Path:
+    """Build the HTML edition with the chosen engine; returns the site's ``index.html``."""
+    chosen = choose_engine(engine, quarto_executable, timeout)
+    return install_site(build_model(edition, chosen.name), chosen.render)

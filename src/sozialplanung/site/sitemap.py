@@ -1,0 +1,156 @@
+"""Which pages the HTML edition has and how readers move between them, for both publishing engines.
+
+The site holds, in this order: the start page, one page per chapter (report order), the overview of
+the district profiles (``stadtteile.html``), one profile page per statistical district
+(``profil-<kennziffer>.html``, kennziffer order) and the accessibility statement. The main
+navigation names the start page, every chapter, the overview — one item for all profiles — and the
+accessibility statement; chapters and profiles link to their neighbours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sozialplanung.core.config import Edition, EditionConfig
+from sozialplanung.data import load
+
+START_PAGE = "index.html"
+PROFILE_PREFIX = "profil-"
+METHOD_CHAPTER_SUFFIX = "_methodik"
+"""The chapter whose id ends so explains definitions and confidentiality; the start page links it."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the edition and how the navigation names it.
+
+    ``section`` is the filename of the main-navigation item a page belongs to without being it
+    (a profile belongs to the overview of the profiles).
+    """
+
+    filename: str
+    title: str
+    heading: str
+    nav_label: str
+    chapter_id: str | None = None
+    kennziffer: int | None = None
+    section: str | None = None
+
+    @property
+    def stem(self) -> str:
+        """The filename without ``.html``; it also names the page's download folder and workbook."""
+        return self.filename.removesuffix(".html")
+
+    @property
+    def from_notebook(self) -> bool:
+        """True for chapters and profiles: pages made from an executed notebook."""
+        return self.chapter_id is not None or self.kennziffer is not None
+
+
+@dataclass(frozen=True)
+class District:
+    """A statistical district as the reference data names and groups it."""
+
+    kennziffer: int
+    name: str
+    area: str
+    """Stadtbereich, e.g. "Innere Kernstadt"."""
+    part: str
+    """Teil of the city, e.g. "Kernstadt" or "Außenstadtteile"."""
+
+
+ACCESSIBILITY_PAGE = Page(
+    "barrierefreiheit.html", "Erklärung zur Barrierefreiheit", "Erklärung zur Barrierefreiheit", "Barrierefreiheit"
+)
+OVERVIEW_PAGE = Page("stadtteile.html", "Stadtteilprofile", "Stadtteilprofile", "Stadtteilprofile")
+
+
+def chapter_number(chapter_id: str) -> int:
+    """``"01_bevoelkerung"`` → 1: chapters are numbered by their id, as notebook and stage are."""
+    return int(chapter_id.split("_", 1)[0])
+
+
+def chapter_pages(config: EditionConfig) -> tuple[Page, ...]:
+    pages = []
+    for chapter in config.chapters:
+        label = f"{chapter_number(chapter.id)} {chapter.title}"
+        pages.append(Page(f"{chapter.id}.html", chapter.title, label, label, chapter_id=chapter.id))
+    return tuple(pages)
+
+
+def profile_page(district: District) -> Page:
+    title = f"Stadtteilprofil {district.name}"
+    return Page(
+        f"{PROFILE_PREFIX}{district.kennziffer}.html",
+        title,
+        title,
+        district.name,
+        kennziffer=district.kennziffer,
+        section=OVERVIEW_PAGE.filename,
+    )
+
+
+def read_district_list(path: Path, kennziffern: tuple[int, ...] = (), where: str = "") -> tuple[District, ...]:
+    """The statistical districts of the reference data (those of ``kennziffern`` when it names
+    any), in kennziffer order."""
+    frame = load.select_districts(load.read_districts(path), kennziffern, where)
+    return tuple(
+        District(int(row.kennziffer), str(row.stadtbezirk), str(row.stadtbereich), str(row.teil))
+        for row in frame.itertuples(index=False)
+    )
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """Every page of one edition, the main navigation and the neighbours of each page."""
+
+    start: Page
+    chapters: tuple[Page, ...]
+    overview: Page
+    profiles: tuple[Page, ...]
+    accessibility: Page
+    districts: tuple[District, ...]
+
+    @classmethod
+    def of(cls, config: EditionConfig, districts: tuple[District, ...]) -> SiteMap:
+        start = Page(START_PAGE, "Startseite", config.title, "Startseite")
+        profiles = tuple(profile_page(d) for d in districts)
+        return cls(start, chapter_pages(config), OVERVIEW_PAGE, profiles, ACCESSIBILITY_PAGE, districts)
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        """Every page, in the order above."""
+        return (self.start, *self.chapters, self.overview, *self.profiles, self.accessibility)
+
+    @property
+    def navigation(self) -> tuple[Page, ...]:
+        """The items of the main navigation: the profiles appear only as their overview."""
+        return (self.start, *self.chapters, self.overview, self.accessibility)
+
+    @property
+    def method_chapter(self) -> Page | None:
+        """The chapter on methods and definitions (id ending in ``_methodik``), if the edition has one."""
+        return next((p for p in self.chapters if p.chapter_id.endswith(METHOD_CHAPTER_SUFFIX)), None)
+
+    def district(self, page: Page) -> District:
+        return next(d for d in self.districts if d.kennziffer == page.kennziffer)
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        """The previous and next page of the same kind (chapter or profile); none for other pages."""
+        series = self.chapters if page.chapter_id is not None else self.profiles if page.kennziffer is not None else ()
+        if page not in series:
+            return None, None
+        position = series.index(page)
+        return (
+            series[position - 1] if position else None,
+            series[position + 1] if position + 1 < len(series) else None,
+        )
+
+
+def site_map(edition: Edition) -> SiteMap:
+    """The pages of ``edition``; the districts come from the project's reference data, limited to
+    ``profiles.districts`` where the edition names some."""
+    config = edition.config
+    where = f"params/{config.edition}.yaml: profiles.districts"
+    return SiteMap.of(config, read_district_list(edition.project.districts_file, config.profiles.districts, where))
