@@ -13,9 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from sozialplanung import pipeline
 from sozialplanung.core.config import open_edition
+from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
+from sozialplanung.execution.chapters import execute_chapters
+from sozialplanung.execution.profiles import execute_profiles
 from sozialplanung.site.publish import publish
 from sozialplanung.statistics.indicators import run_indicators
 
@@ -32,11 +34,11 @@ def main() -> None:
             shutil.copytree(REPO / part, project / part)
         edition = open_edition(args.edition, project)
         steps = [
-            ("sample data", lambda: pipeline.generate_sample_data(edition)),
+            ("sample data", lambda: generate_sample_data(edition)),
             ("validate", lambda: run_validation(edition)),
             ("indicators", lambda: run_indicators(edition)),
-            ("chapters", lambda: pipeline.execute_chapters(edition, progress=lambda m: None)),
-            ("profiles", lambda: pipeline.execute_profiles(edition, progress=lambda m: None)),
+            ("chapters", lambda: execute_chapters(edition)),
+            ("profiles", lambda: execute_profiles(edition)),
             ("publish", lambda: publish(edition, engine="nbconvert")),
         ]
         total = 0.0

@@ -131,8 +131,8 @@ STAGE_ENTRY_MODULES = {
     "sample": {"sozialplanung.data.sample"},
     "validate": {"sozialplanung.data.validate"},
     "indicators": {"sozialplanung.statistics.indicators"},
-    "chapter": {"sozialplanung.execution.kernel", *_notebook_imports()},
-    "profiles": {"sozialplanung.execution.kernel", *_notebook_imports(profiles=True)},
+    "chapter": {"sozialplanung.execution.chapters", *_notebook_imports()},
+    "profiles": {"sozialplanung.execution.profiles", *_notebook_imports(profiles=True)},
     "publish": {"sozialplanung.site.publish"},
 }
 """The library call behind each stage's command, and for notebook stages what the notebooks import."""

@@ -8,7 +8,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from sozialplanung.core.config import open_edition
 from sozialplanung.core.errors import ChapterExecutionError, DataError
-from sozialplanung.execution.kernel import chapter_parameters, execute_chapter
+from sozialplanung.execution.chapters import execute_chapter
+from sozialplanung.execution.notebook import notebook_parameters
 
 from conftest import PROFILED_FEW, profile_only
 
@@ -23,7 +24,7 @@ def _chapter(project: Path, chapter_id: str, *sources: str) -> None:
 
 
 def test_parameters_are_the_edition_and_the_project_relative_to_notebooks(project):
-    assert chapter_parameters(open_edition("2024", project)) == {"edition": "2024", "project_dir": ".."}
+    assert notebook_parameters(open_edition("2024", project)) == {"edition": "2024", "project_dir": ".."}
 
 
 def test_chapter_runs_in_notebooks_folder_with_injected_parameters(project):
@@ -82,7 +83,7 @@ def test_profiles_run_in_parallel_each_in_the_notebooks_folder(project):
     )
     nbformat.write(notebook, project / "notebooks" / "stadtteilprofil.ipynb")
     before = os.getcwd()
-    from sozialplanung.execution.kernel import execute_profiles
+    from sozialplanung.execution.profiles import execute_profiles
 
     paths = execute_profiles(edition, workers=4)
     assert os.getcwd() == before
@@ -92,7 +93,7 @@ def test_profiles_run_in_parallel_each_in_the_notebooks_folder(project):
 
 
 def test_profiles_of_an_unknown_district_are_refused_before_any_kernel_starts(project):
-    from sozialplanung.execution.kernel import execute_profiles
+    from sozialplanung.execution.profiles import execute_profiles
     from sozialplanung.site.sitemap import site_map
 
     edition = open_edition("2024", profile_only(project, (211, 999)))

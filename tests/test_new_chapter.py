@@ -11,10 +11,10 @@ import yaml
 
 from sozialplanung.core.config import open_edition
 from sozialplanung.core.errors import ConfigError
+from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
 from sozialplanung.editions.new_chapter import new_chapter, register_chapter
-from sozialplanung.execution.kernel import execute_chapter
-from sozialplanung.pipeline import generate_sample_data
+from sozialplanung.execution.chapters import execute_chapter
 from sozialplanung.site.cleaning import prepare_notebook
 from sozialplanung.statistics.indicators import run_indicators
 

@@ -3,8 +3,8 @@
 import pytest
 
 from sozialplanung.core.config import open_edition
+from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
-from sozialplanung.pipeline import generate_sample_data
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.report.profile import PROFILE_INDICATORS, DistrictProfile
 from sozialplanung.statistics.indicators import indicator, run_indicators

@@ -18,12 +18,15 @@ from rich.table import Table
 from sozialplanung import pipeline
 from sozialplanung.core.config import Edition, latest_edition, open_edition
 from sozialplanung.core.errors import SozialplanungError, ValidationFailed
+from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
 from sozialplanung.editions import datastore
 from sozialplanung.editions import new_chapter as chapters
 from sozialplanung.editions import new_edition as editions
 from sozialplanung.editions import release as releasing
 from sozialplanung.editions import verify as verifying
+from sozialplanung.execution.chapters import execute_chapters
+from sozialplanung.execution.profiles import execute_profiles
 from sozialplanung.site.publish import publish as publish_edition
 from sozialplanung.statistics.indicators import run_indicators
 
@@ -88,7 +91,7 @@ def generate_sample(edition: EditionOption = None, project_dir: ProjectOption = 
     """Write the edition's seeded synthetic raw data (same seed, same bytes)."""
     opened = _open(edition, project_dir)
     with console.status("Generating synthetic sample data …"):
-        files = pipeline.generate_sample_data(opened)
+        files = generate_sample_data(opened)
     console.print(f"{len(files)} files written to {opened.project.relative(opened.paths.raw_dir)}")
 
 
@@ -123,7 +126,7 @@ def execute(
 ) -> None:
     """Execute chapter notebooks with Papermill and the edition's parameters."""
     opened = _open(edition, project_dir)
-    executed = pipeline.execute_chapters(opened, chapter, progress=_step)
+    executed = execute_chapters(opened, chapter, progress=_step)
     console.print(f"{len(executed)} chapter(s) executed → {opened.project.relative(opened.paths.executed_dir)}")
 
 
@@ -132,7 +135,7 @@ def execute(
 def profiles(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Execute the district profile notebook once per statistical district (in parallel)."""
     opened = _open(edition, project_dir)
-    executed = pipeline.execute_profiles(opened, progress=_step)
+    executed = execute_profiles(opened, progress=_step)
     console.print(f"{len(executed)} profiles executed → {opened.project.relative(opened.paths.profiles_dir)}")
 
 

@@ -6,56 +6,18 @@ process for a folder without DVC. Each step is the same library call either way.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sozialplanung.core.config import Edition
-from sozialplanung.core.errors import ConfigError
-from sozialplanung.data.load import read_districts
-from sozialplanung.data.sample import generate_sample
+from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
-from sozialplanung.execution import kernel as execute
+from sozialplanung.execution.chapters import execute_chapters
+from sozialplanung.execution.profiles import execute_profiles
 from sozialplanung.site.publish import publish
 from sozialplanung.statistics.indicators import run_indicators
 
 Progress = Callable[[str], None]
-
-
-def generate_sample_data(edition: Edition) -> list[Path]:
-    """Write the edition's synthetic raw tables (only for editions built on sample data)."""
-    if not edition.config.data.synthetic:
-        raise ConfigError(
-            f"Edition {edition.config.edition} uses real raw data ({edition.config.data.raw_dir}); "
-            "there is no sample data to generate. Add the raw tables with `dvc add` instead."
-        )
-    sample = edition.config.sample
-    districts = read_districts(edition.project.districts_file)
-    return generate_sample(edition.paths.raw_dir, districts, sample.seed, sample.first_year, sample.last_year)
-
-
-def execute_chapters(edition: Edition, chapter_ids: list[str] | None = None, progress: Progress = print) -> list[Path]:
-    """Execute the given chapters (all of the edition's by default), one kernel per core at a time.
-
-    Each chapter writes only its own executed notebook, so they run side by side; the first
-    failure is raised (in chapter order) once the running chapters have finished.
-    """
-    ids = chapter_ids or [chapter.id for chapter in edition.config.chapters]
-
-    def run(chapter_id: str) -> Path:
-        progress(f"Executing chapter {chapter_id}")
-        return execute.execute_chapter(edition, chapter_id)
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = [pool.submit(run, chapter_id) for chapter_id in ids]
-    return [future.result() for future in futures]
-
-
-def execute_profiles(edition: Edition, progress: Progress = print) -> list[Path]:
-    """Execute the district profile once per statistical district."""
-    progress("Executing the district profiles")
-    return execute.execute_profiles(edition)
 
 
 def build(edition: Edition, engine: str = "auto", progress: Progress = print) -> Path:

@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from sozialplanung.core.atomic import replace_directory
+from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import ConfigError
 from sozialplanung.core.formats import format_date
+from sozialplanung.data import load
 from sozialplanung.data.contract import (
     ACTION_FIELDS,
     AGE_GROUPS,
@@ -489,3 +491,15 @@ def generate_sample(raw_dir: Path, districts: pd.DataFrame, seed: int, first_yea
 
     replace_directory(raw_dir, fill)
     return sorted([*(raw_dir / f"{name}.csv" for name in TABLES), raw_dir / README_NAME])
+
+
+def generate_sample_data(edition: Edition) -> list[Path]:
+    """Write the edition's synthetic raw tables (only for editions built on sample data)."""
+    if not edition.config.data.synthetic:
+        raise ConfigError(
+            f"Edition {edition.config.edition} uses real raw data ({edition.config.data.raw_dir}); "
+            "there is no sample data to generate. Add the raw tables with `dvc add` instead."
+        )
+    sample = edition.config.sample
+    districts = load.read_districts(edition.project.districts_file)
+    return generate_sample(edition.paths.raw_dir, districts, sample.seed, sample.first_year, sample.last_year)

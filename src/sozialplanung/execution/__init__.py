@@ -1,7 +1,8 @@
 """Running the notebooks: chapters and district profiles executed with Papermill.
 
-``kernel`` executes one chapter (the ``chapter@<id>`` stages) or every district profile (the
-``profiles`` stage) with the edition's parameters and writes the executed notebooks atomically.
+``notebook`` runs one notebook in a fresh kernel with the parameters every notebook gets;
+``chapters`` is the ``chapter@<id>`` stages (one executed notebook per chapter) and ``profiles``
+the ``profiles`` stage (the profile notebook once per district, written as one folder).
 
 May import: core, data.
 """

@@ -42,6 +42,25 @@ def count_span(text: str) -> str:
     return f'<span class="anzahl">{text}</span>'
 
 
+def rate_column(indicator_id: str) -> Column:
+    """The column of an indicator's published rate, tied to its numerator and denominator columns
+    (``<id>:wert``, ``<id>:zaehler``, ``<id>:nenner``, as :data:`STATUS_PARTS` names the parts)."""
+    definition = ind.indicator(indicator_id)
+    return Column(
+        f"{definition.name} ({definition.unit})",
+        f"{indicator_id}:wert",
+        "rate",
+        numerator=f"{indicator_id}:zaehler",
+        denominator=f"{indicator_id}:nenner",
+        status=f"{indicator_id}:wert_status",
+    )
+
+
+def count_column(header: str, indicator_id: str, part: str) -> Column:
+    """The column of an indicator's numerator (``part="zaehler"``) or denominator (``"nenner"``)."""
+    return Column(header, f"{indicator_id}:{part}", "count", status=f"{indicator_id}:{part}_status")
+
+
 @dataclass(frozen=True)
 class ChapterContext:
     """One edition's data as a chapter sees it."""
@@ -332,32 +351,11 @@ class ChapterContext:
             values = self.indicators[(self.indicators["indikator"] == indicator_id) & (self.indicators["jahr"] == year)]
             values = values.set_index("kennziffer")[list(STATUS_PARTS)].add_prefix(f"{indicator_id}:")
             rows = rows.join(values, on="kennziffer")
-            definition = ind.indicator(indicator_id)
             if indicator_id in bases:
-                columns.append(
-                    Column(
-                        bases[indicator_id], f"{indicator_id}:nenner", "count", status=f"{indicator_id}:nenner_status"
-                    )
-                )
+                columns.append(count_column(bases[indicator_id], indicator_id, "nenner"))
             if indicator_id in counts:
-                columns.append(
-                    Column(
-                        counts[indicator_id],
-                        f"{indicator_id}:zaehler",
-                        "count",
-                        status=f"{indicator_id}:zaehler_status",
-                    )
-                )
-            columns.append(
-                Column(
-                    f"{definition.name} ({definition.unit})",
-                    f"{indicator_id}:wert",
-                    "rate",
-                    numerator=f"{indicator_id}:zaehler",
-                    denominator=f"{indicator_id}:nenner",
-                    status=f"{indicator_id}:wert_status",
-                )
-            )
+                columns.append(count_column(counts[indicator_id], indicator_id, "zaehler"))
+            columns.append(rate_column(indicator_id))
         return report_table(rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source)
 
     def count_table(self, columns: dict[str, pd.Series], caption: str, notes: tuple[str, ...] = ()) -> ReportTable:
@@ -379,17 +377,7 @@ class ChapterContext:
         for indicator_id in indicator_ids:
             values = city[city["indikator"] == indicator_id].set_index("jahr")[list(STATUS_PARTS)]
             wide = wide.join(values.add_prefix(f"{indicator_id}:"), on="jahr")
-            definition = ind.indicator(indicator_id)
-            columns.append(
-                Column(
-                    f"{definition.name} ({definition.unit})",
-                    f"{indicator_id}:wert",
-                    "rate",
-                    numerator=f"{indicator_id}:zaehler",
-                    denominator=f"{indicator_id}:nenner",
-                    status=f"{indicator_id}:wert_status",
-                )
-            )
+            columns.append(rate_column(indicator_id))
         return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source)
 
     def definitions(self, indicator_ids: list[str]) -> str:

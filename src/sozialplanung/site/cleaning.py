@@ -36,11 +36,6 @@ def is_hidden(cell: nbformat.NotebookNode) -> bool:
     return bool(HIDDEN_CELL_TAGS & set(cell.get("metadata", {}).get("tags", ())))
 
 
-def prepare_chapter(notebook: nbformat.NotebookNode, chapter: ChapterConfig) -> nbformat.NotebookNode:
-    """:func:`prepare_notebook` for a chapter: its leading title heading gives way to the page's."""
-    return prepare_notebook(notebook, describe_chapter(chapter), chapter.title)
-
-
 def prepare_notebook(notebook: nbformat.NotebookNode, where: str, title: str | None = None) -> nbformat.NotebookNode:
     """A copy holding only what readers see: markdown cells and the publishable outputs of code cells.
 

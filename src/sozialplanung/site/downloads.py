@@ -43,10 +43,9 @@ from sozialplanung.core.config import EditionConfig
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_date
 from sozialplanung.report.tables import TABLE_ID_PATTERN, TABLE_MIMETYPE
+from sozialplanung.site.cleaning import is_hidden
 
 DOWNLOADS_DIR = "downloads"
-HIDDEN_CELL_TAGS = frozenset({"parameters", "injected-parameters"})
-"""Cells the publisher leaves out (as :func:`sozialplanung.site.publish.prepare_chapter` does)."""
 PAYLOAD_KEYS = ("table_id", "caption", "headers", "kinds", "decimals", "rows", "notes", "source")
 NUMERIC_KINDS = frozenset({"count", "number", "rate", "change", "formatted"})
 SYMBOLS = frozenset({".", "\u2013", "x"})
@@ -72,7 +71,7 @@ def tables_in_notebook(notebook: Any) -> list[dict[str, Any]]:
     """
     payloads = []
     for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type != "code" or HIDDEN_CELL_TAGS & set(cell.get("metadata", {}).get("tags", ())):
+        if cell.cell_type != "code" or is_hidden(cell):  # a parameter cell's tables are never published
             continue
         for output in cell.get("outputs", []):
             if output.output_type in ("display_data", "execute_result") and TABLE_MIMETYPE in output.get("data", {}):
