@@ -56,3 +56,18 @@ def test_missing_or_broken_manifest_says_what_to_do(tmp_path):
     (tmp_path / "manifest.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(PublishError, match="not a manifest"):
         read_manifest(tmp_path)
+
+
+def test_published_pages_are_0644_and_folders_0755_under_umask_077(tmp_path):
+    import os
+
+    edition = make_edition(tmp_path / "projekt")
+    previous = os.umask(0o077)
+    try:
+        site = publish(edition, engine="nbconvert").parent
+    finally:
+        os.umask(previous)
+    modes = {p.relative_to(site).as_posix(): p.stat().st_mode & 0o777 for p in site.rglob("*")}
+    assert {mode for name, mode in modes.items() if (site / name).is_file()} == {0o644}
+    assert {mode for name, mode in modes.items() if (site / name).is_dir()} == {0o755}
+    assert site.stat().st_mode & 0o777 == 0o755 and "index.html" in modes

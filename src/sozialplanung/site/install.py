@@ -3,7 +3,10 @@
 :func:`install_site` lets an engine render the site model into a temporary sibling folder, adds
 what every edition has whatever engine rendered it, checks the finished folder with the publish
 gate (:mod:`~sozialplanung.site.gate`) and swaps it in only when it passes, so a failed or refused
-build never leaves a half-written edition where a good one was.
+build never leaves a half-written edition where a good one was. The swap is one atomic exchange
+(:func:`~sozialplanung.core.atomic.replace_directory`): at every instant the old or the new site is
+at ``outputs/<edition>/site``. Published files are 0644 and folders 0755 whatever the umask, so a
+web server's user can read them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from sozialplanung.core.atomic import replace_directory
+from sozialplanung.core.atomic import make_public, replace_directory
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site import gate
 from sozialplanung.site.downloads import download_footer, write_chapter_downloads
@@ -35,6 +38,7 @@ def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) ->
         render(model, folder)
         write_downloads(folder, model)
         finish_site(folder, model)
+        make_public(folder)
 
     replace_directory(edition.paths.site_dir, fill)
     return edition.paths.site_dir / START_PAGE
