@@ -102,3 +102,41 @@ def test_profiles_of_an_unknown_district_are_refused_before_any_kernel_starts(pr
     with pytest.raises(DataError, match="999"):
         site_map(edition)
     assert not edition.paths.profiles_dir.exists()
+
+
+def test_an_executed_chapter_is_the_same_bytes_on_every_run_and_its_timings_go_to_a_log(project):
+    _chapter(project, "01_bevoelkerung", "print(edition)", "import time\ntime.sleep(0.01)")
+    edition = open_edition("2024", project)
+    target = execute_chapter(edition, "01_bevoelkerung")
+    first = target.read_bytes()
+    assert execute_chapter(edition, "01_bevoelkerung").read_bytes() == first
+
+    executed = nbformat.reads(first.decode("utf-8"), as_version=4)
+    assert executed.metadata["papermill"] == {
+        "default_parameters": {},
+        "parameters": {"edition": "2024", "project_dir": ".."},
+        "version": executed.metadata["papermill"]["version"],
+    }
+    assert all(set(cell.metadata) <= {"tags"} for cell in executed.cells), [c.metadata for c in executed.cells]
+    source_ids = [
+        cell.id for cell in nbformat.read(project / "notebooks" / "01_bevoelkerung.ipynb", as_version=4).cells
+    ]
+    assert [cell.id for cell in executed.cells] == [source_ids[0], "injected-parameters", *source_ids[1:]]
+    text = first.decode("utf-8")
+    assert str(project) not in text and "start_time" not in text and "duration" not in text
+
+    log = edition.paths.execution_log.read_text(encoding="utf-8").splitlines()
+    assert len(log) == 2 and all(line.endswith("ok\tChapter 01_bevoelkerung (Bevölkerung)") for line in log)
+    assert not edition.paths.execution_log.is_relative_to(edition.paths.executed_dir)
+
+
+def test_a_killed_runs_temporary_chapter_file_is_removed_by_the_next_run(project):
+    _chapter(project, "01_bevoelkerung", "x = 1")
+    edition = open_edition("2024", project)
+    folder = edition.paths.executed_dir
+    folder.mkdir(parents=True)
+    stale = [folder / ".01_bevoelkerung.abc123xy.ipynb", folder / ".02_existenzsicherung.999999999.0a1b2c3d.ipynb"]
+    for path in stale:
+        path.write_text("{}", encoding="utf-8")
+    execute_chapter(edition, "01_bevoelkerung")
+    assert sorted(p.name for p in folder.iterdir()) == ["01_bevoelkerung.ipynb"]

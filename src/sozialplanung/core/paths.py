@@ -126,6 +126,11 @@ class EditionPaths:
         return self.output_dir / "failed"
 
     @property
+    def execution_log(self) -> Path:
+        """When each notebook ran and how long it took: a log, not a DVC output (it differs per run)."""
+        return self.output_dir / "logs" / "execution.log"
+
+    @property
     def site_dir(self) -> Path:
         return self.output_dir / "site"
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from sozialplanung.core.atomic import remove_stale_files, temporary_sibling
 from sozialplanung.core.config import Edition
 from sozialplanung.execution.notebook import notebook_parameters, run_notebook
 
@@ -17,13 +17,14 @@ def execute_chapter(edition: Edition, chapter_id: str, timeout: int = 900) -> Pa
 
     A failing cell raises :class:`ChapterExecutionError` naming the chapter, the cell and the
     error; the failed notebook is kept under ``outputs/<edition>/failed/`` for inspection and the
-    previous executed copy (if any) is left untouched.
+    previous executed copy (if any) is left untouched. The executed copy is written to a hidden
+    temporary file first (``.<id>.<pid>.<random>.ipynb``); those of runs that were killed are removed.
     """
     chapter = edition.config.chapter(chapter_id)
     target = edition.paths.executed_notebook(chapter.id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{chapter.id}.", suffix=".ipynb", dir=target.parent)
-    os.close(handle)
+    remove_stale_files(target.parent, ".*.ipynb")
+    temporary = temporary_sibling(target, keep_suffix=True)
     try:
         run_notebook(
             edition,
