@@ -156,7 +156,7 @@ def test_broken_workbook_is_a_data_error(tmp_path):
 def test_csv_and_xlsx_of_one_table_is_an_error(tmp_path):
     raw_file(tmp_path, "sgb2.csv", "jahr\n")
     raw_file(tmp_path, "sgb2.xlsx", "")
-    with pytest.raises(DataError, match="both sgb2.csv and sgb2.xlsx exist"):
+    with pytest.raises(DataError, match="sgb2.csv and sgb2.xlsx could both hold table sgb2"):
         load.read_raw_table(tmp_path, SGB2)
 
 

@@ -423,3 +423,67 @@ def test_aktionsplan(tables):
         assert len({s for s in history if rank[s] == 2}) <= 1, nr  # umgesetzt and entfallen are final
     last = plan.query(LAST)["status"].value_counts(normalize=True)
     assert last["umgesetzt"] == pytest.approx(0.45, abs=0.03) and last["entfallen"] == pytest.approx(0.10, abs=0.03)
+
+
+# --- export style: the same numbers as the sources deliver them --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory, districts):
+    """The export-style sample, validated; and the tidy sample's validated tables."""
+    from sozialplanung.data.districts import ALIAS_FILE, district_names
+    from sozialplanung.data.validate import inspect_raw
+
+    years = (SAMPLE.first_year, SAMPLE.last_year)
+    names = district_names(districts, PROJECT.districts_file.parent / ALIAS_FILE)
+    folder = tmp_path_factory.mktemp("export")
+    generate_sample(folder / "raw", districts, SAMPLE.seed, *years, style="export")
+    generate_sample(folder / "tidy", districts, SAMPLE.seed, *years)
+    return folder, inspect_raw(folder / "raw", districts, years, names), inspect_raw(folder / "tidy", districts, years)
+
+
+def test_export_style_files_look_like_the_sources(export):
+    folder = export[0] / "raw"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*sample.EXPORT_FILES.values(), *(f"{n}.csv" for n in TABLES if n not in sample.EXPORT_FILES), README_NAME]
+    )
+    sgb2 = (folder / "sgb2.csv").read_bytes().decode("cp1252").splitlines()
+    assert sgb2[0] == "Grundsicherung für Arbeitsuchende (SGB II) nach Stadtbezirken" and sgb2[2] == ""
+    assert sgb2[3].startswith("Jahr;Stadtbezirk;") and "Richtsberg, Oberer" in "\n".join(sgb2)
+    assert sgb2[-2:] == [sample.BA_SOURCE, "* Werte unter 3 anonymisiert"]
+    assert (folder / "wohnen.txt").read_bytes()[:2] == b"\xff\xfe"  # UTF-16 "Unicode-Text"
+
+
+def test_export_style_validates_with_every_number_of_the_tidy_sample(export):
+    _, found, tidy = export
+    assert found.problems == [] and tidy.problems == []
+    assert ("bevoelkerung.xlsx", "data read from sheet 'Daten' (sheet 2)") in found.notes
+    protected = found.protected
+    assert set(protected["tabelle"]) == set(sample.BA_TABLES) and set(protected["zeichen"]) == {"*"}
+    assert (protected["abgeglichen"] == "ja").all()  # every BA file has its total rows
+    for name, frame in found.tables.items():
+        expected = tidy.tables[name]
+        cells = protected[protected["tabelle"] == name]
+        for cell in cells.itertuples():  # the true value was 1 or 2; the imputed one is its share
+            where = (expected["jahr"] == cell.jahr) & (expected["kennziffer"] == cell.kennziffer)
+            if cell.schluessel:
+                key, value = cell.schluessel.split("=")
+                where &= expected[key] == value
+            assert expected.loc[where, cell.spalte].item() in (1, 2)
+            frame = frame.copy()
+            frame.loc[where.to_numpy(), cell.spalte] = expected.loc[where, cell.spalte].item()
+        pd.testing.assert_frame_equal(frame, expected, obj=name)
+
+
+def test_values_on_protected_cells_are_marked_and_all_others_equal_the_tidy_ones(export):
+    from sozialplanung.statistics.indicators import compute_indicators, source_protected
+
+    _, found, tidy = export
+    computed, expected = compute_indicators(found.tables), compute_indicators(tidy.tables)
+    marks = source_protected(found.tables, found.protected)
+    keys = ["indikator", "jahr", "kennziffer"]
+    assert set(marks["indikator"]) == {"sgb2_quote", "elb_quote", "kinderarmut", "arbeitslosendichte"}
+    assert (marks["kennziffer"] != 0).all()  # city values rest on the published totals
+    marked = computed[keys].merge(marks, on=keys, how="left")["zaehler"].fillna(False).astype(bool).to_numpy()
+    pd.testing.assert_frame_equal(computed[~marked], expected[~marked])
+    assert (computed[marked]["zaehler"] != expected[marked]["zaehler"]).any()  # imputed, hence hidden

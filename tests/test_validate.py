@@ -276,7 +276,10 @@ def test_unreadable_files_are_problems_too(tmp_path):
         validate_raw(raw_dir, DISTRICTS, YEARS)
     assert [(p.file, p.rule.split(" (")[0]) for p in failed.value.problems] == [
         ("sgb2.xlsx", "sgb2.xlsx cannot be read as an Excel workbook"),
-        ("wohnen.csv", "both wohnen.csv and wohnen.xlsx exist; keep only one of them in the raw folder."),
+        (
+            "wohnen.csv",
+            "wohnen.csv and wohnen.xlsx could both hold table wohnen; keep only the one to use in the raw folder",
+        ),
     ]
 
 
@@ -600,4 +603,7 @@ def test_run_validation_writes_nothing_on_failure(edition):
     assert f"in data/raw/test:\n  {problem}\n" in str(failed.value)  # the folder relative to the project
     assert [p.name for p in tables_dir.iterdir()] == ["sgb2.csv"]
     assert (tables_dir / "sgb2.csv").read_text(encoding="utf-8") == "previous run\n"
-    assert [p.name for p in edition.paths.processed_dir.iterdir()] == ["tables"]
+    # beside the tables only the validation report, which names the problem
+    assert sorted(p.name for p in edition.paths.processed_dir.iterdir()) == ["tables", "validierung.html"]
+    report = (edition.paths.processed_dir / "validierung.html").read_text(encoding="utf-8")
+    assert "nef_unter_15" in report and "Counts are never negative" in report

@@ -19,7 +19,7 @@ from sozialplanung import pipeline
 from sozialplanung.core.config import Edition, latest_edition, open_edition
 from sozialplanung.core.errors import SozialplanungError, ValidationFailed
 from sozialplanung.data.sample import generate_sample_data
-from sozialplanung.data.validate import run_validation
+from sozialplanung.data.validate import report_path, run_validation
 from sozialplanung.editions import datastore
 from sozialplanung.editions import new_chapter as chapters
 from sozialplanung.editions import new_edition as editions
@@ -87,11 +87,17 @@ def _step(message: str) -> None:
 
 @app.command("generate-sample")
 @_handles_errors
-def generate_sample(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
+def generate_sample(
+    edition: EditionOption = None,
+    project_dir: ProjectOption = Path("."),
+    style: Annotated[
+        str, typer.Option(help="tidy (one CSV per table) or export (as the sources deliver it: titles, names, *).")
+    ] = "tidy",
+) -> None:
     """Write the edition's seeded synthetic raw data (same seed, same bytes)."""
     opened = _open(edition, project_dir)
     with console.status("Generating synthetic sample data …"):
-        files = generate_sample_data(opened)
+        files = generate_sample_data(opened, style)
     console.print(f"{len(files)} files written to {opened.project.relative(opened.paths.raw_dir)}")
 
 
@@ -101,7 +107,10 @@ def validate(edition: EditionOption = None, project_dir: ProjectOption = Path(".
     """Check every raw table against the data contract; write typed tables only if all pass."""
     opened = _open(edition, project_dir)
     with console.status("Validating raw data …"):
-        tables = run_validation(opened)
+        try:
+            tables = run_validation(opened, say=_step)
+        finally:
+            console.print(f"Validation report: {opened.project.relative(report_path(opened))}", highlight=False)
     console.print(f"[green]OK[/]: {len(tables)} tables valid → {opened.project.relative(opened.paths.tables_dir)}")
 
 

@@ -2,7 +2,8 @@
 
 A table is described once, by a :class:`TableSpec`; the pandera schema, the sample generator's
 column order, the loader's types and the documentation all derive from it. Cross-table rules
-(one table's count bounded by another's) live in :mod:`sozialplanung.data.validate`.
+(one table's count bounded by another's) live in :mod:`sozialplanung.data.rules`; unique keys are
+checked by :mod:`sozialplanung.data.validate` (with a bounded report, see there).
 """
 
 from __future__ import annotations
@@ -221,7 +222,5 @@ def table_schema(spec: TableSpec, district_codes: tuple[int, ...], years: tuple[
         columns,
         strict=True,
         ordered=False,
-        unique=list(spec.keys),
-        report_duplicates="all",
         name=spec.name,
     )

@@ -9,10 +9,9 @@ atomically so a reader never sees a half-written state.
 
 from __future__ import annotations
 
-import io
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,12 @@ import pandas as pd
 
 from sozialplanung.core.atomic import replace_directory, replace_file
 from sozialplanung.core.errors import DataError
+from sozialplanung.core.formats import AmbiguousNumber, parse_number
+from sozialplanung.data import files
 from sozialplanung.data.contract import TABLES, TableSpec
+from sozialplanung.data.districts import CITY_TOTAL, NAME_COLUMNS, DistrictNames, fold
+from sozialplanung.data.layout import HEADER_SEARCH_ROWS, PROTECTED_SYMBOLS, ZERO_SYMBOLS, Layout, find_layout
+from sozialplanung.data.problems import Problem
 
 DISTRICT_COLUMNS = {
     "kennziffer": "int64",
@@ -43,12 +47,21 @@ INDICATOR_COLUMNS = {
     "wert": "float64",  # NaN when the denominator is 0
 }
 
-RAW_SUFFIXES = (".csv", ".xlsx")
-SEPARATORS = (";", ",", "\t")  # in order of preference when the header is ambiguous
-FIRST_DATA_ROW = 2  # the header is row 1 of every raw file
+PROTECTED_FILE = "quellschutz.csv"
+"""Cells protected at source, beside the processed tables (columns: :data:`PROTECTED_DTYPES`)."""
+PROTECTED_DTYPES = {
+    "tabelle": "str",
+    "jahr": "int64",
+    "kennziffer": "int64",  # 0 for a city-level table
+    "schluessel": "str",  # the other key values, e.g. "rechtskreis=SGB II"; "" when there are none
+    "spalte": "str",
+    "zeichen": "str",  # the source's symbol: * . x …
+    "wert": "int64",  # the imputed value in the processed table (never published)
+    "abgeglichen": "str",  # "ja": imputed from a total row of the file, "nein": no total row, 0
+}
 
-# A German number: optional sign, digits with or without correct thousands dots, optional decimals.
-_GERMAN_NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
+FIRST_DATA_ROW = 2  # the row below the header when the header is row 1
+_CONTRACT_NAMES = {column for spec in TABLES.values() for column in spec.columns}
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -96,103 +109,114 @@ def text_columns(spec: TableSpec) -> tuple[str, ...]:
 
 @dataclass(frozen=True, eq=False)
 class RawTable:
-    """A raw table as read from its file.
+    """A raw table as read from its file: the district (or city) rows, parsed as far as possible.
 
     Values that could not be parsed are kept as given. The frame has a plain 0-based index;
-    position ``i`` is row ``first_row + i`` of the file (the header is row 1).
+    position ``i`` is row ``rows[i]`` of the file (1-based, as a spreadsheet numbers it). Rows of the
+    whole city ("Insgesamt") are in ``totals`` (kennziffer 0), indexed by their file row. Cells
+    protected at source hold 0 in the frame and their symbol in ``protected`` (by position and
+    column). ``issues`` are problems found while reading (ambiguous numbers, unknown district
+    names); ``notes`` say what was found (sheet, header row, encoding, names translated) and
+    ``source_note`` keeps the source and footnote lines below the data.
     """
 
     frame: pd.DataFrame
     path: Path
-    first_row: int = FIRST_DATA_ROW
+    rows: tuple[int, ...] = ()
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    protected: dict[tuple[int, str], str] = field(default_factory=dict)
+    issues: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    source_note: str = ""
 
     def row_number(self, position: int) -> int:
-        return self.first_row + int(position)
+        return self.rows[int(position)] if self.rows else FIRST_DATA_ROW + int(position)
+
+    @property
+    def first_row(self) -> int:
+        return self.row_number(0)
 
 
 def find_raw_file(raw_dir: Path, spec: TableSpec) -> Path | None:
-    """The file of a raw table (``<name>.csv`` or ``<name>.xlsx``), or None if there is none."""
-    found = [raw_dir / f"{spec.name}{suffix}" for suffix in RAW_SUFFIXES]
-    found = [path for path in found if path.is_file()]
-    if len(found) > 1:
-        raise DataError(f"both {found[0].name} and {found[1].name} exist; keep only one of them in the raw folder.")
-    return found[0] if found else None
+    """The file of a raw table (``<name>.csv``, ``.xlsx`` …, any case), None if there is none.
+
+    Raises :class:`DataError` naming both files when two files could hold the table.
+    """
+    return files.find_file(raw_dir, spec.name)
 
 
-def read_raw_table(raw_dir: Path, spec: TableSpec) -> RawTable:
-    """Read one raw table from ``raw_dir`` and parse numbers, dates and texts as far as possible."""
+def read_raw_table(raw_dir: Path, spec: TableSpec, names: DistrictNames | None = None) -> RawTable:
+    """Read one raw table from ``raw_dir``: find it in its file, parse numbers, dates, names, symbols."""
     path = find_raw_file(raw_dir, spec)
     if path is None:
         raise DataError(f"Neither {spec.name}.csv nor {spec.name}.xlsx found in {raw_dir}.")
-    rows = _xlsx_rows(path) if path.suffix == ".xlsx" else _csv_rows(path)
-    return RawTable(frame=_parse(_frame_from_rows(rows, path), spec), path=path)
-
-
-def _decode(data: bytes, path: Path) -> str:
-    # A BOM says UTF-8 for sure; without one, German Excel's "CSV (Trennzeichen-getrennt)" is
-    # Windows-1252, which almost never decodes as UTF-8 by accident.
-    encodings = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "cp1252")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            error = exc
-    raise DataError(f"{path.name} is neither UTF-8 nor Windows-1252 text; save it again as CSV (UTF-8).") from error
-
-
-def _csv_rows(path: Path) -> list[list[object]]:
-    text = _decode(path.read_bytes(), path)
-    if not text.strip():
-        raise DataError(f"{path.name} is empty; it needs a header row and data rows.")
-    header = text.splitlines()[0]
-    separator = max(SEPARATORS, key=header.count)  # max keeps the first of equal counts
-    try:
-        # Everything as text: the parsing below decides what a value means, and blank lines are
-        # kept so that positions stay the file's line numbers.
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
+    files.check_size(path)
+    wanted = {c.casefold() for c in spec.columns} | (set(NAME_COLUMNS) if spec.district_level else set())
+    notes = []
+    if path.suffix.lower() in files.WORKBOOK_SUFFIXES:
+        separator = None
+        sheets = [(title, rows, find_layout(rows, wanted)) for title, rows in files.read_sheets(path)]
+        found = [sheet for sheet in sheets if sheet[2] is not None]
+        best = max((sheet[2].matches for sheet in found), default=0)
+        found = [sheet for sheet in found if sheet[2].matches == best]
+        if len(found) > 1:
+            titles = " and ".join(repr(sheet[0]) for sheet in found)
+            raise DataError(f"{path.name}: the sheets {titles} both hold a table {spec.name}; keep it on one sheet.")
+        if not found:
+            _no_header(path, spec, sheets[0][1] if sheets else [])
+        title, rows, layout = found[0]
+        if title != sheets[0][0]:
+            notes.append(f"data read from sheet {title!r} (sheet {[s[0] for s in sheets].index(title) + 1})")
+    else:
+        rows, separator, encoding = files.read_text_rows(path)
+        layout = find_layout(rows, wanted)
+        if layout is None:
+            _no_header(path, spec, rows)
+        if encoding not in ("UTF-8", "UTF-8 with BOM"):
+            notes.append(f"encoding {encoding}")
+    if layout.header > 0:
+        notes.append(
+            f"header found in row {layout.header + 1}" + (f" (above it: {layout.title})" if layout.title else "")
         )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise DataError(f"{path.name} is not a well-formed CSV file: {exc}") from exc
-    return frame.astype(object).where(frame.notna(), None).values.tolist()
+    if layout.note:
+        notes.append(f"source note below the data kept: {layout.note!r}")
+    frame, numbers = _frame_from_rows(rows, layout, path)
+    return _parse(frame, numbers, spec, path, separator, names, notes, layout.note)
 
 
-def _xlsx_rows(path: Path) -> list[list[object]]:
-    import openpyxl  # imported here: only workbooks need it
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise DataError(f"{path.name} cannot be read as an Excel workbook ({exc}); save it again as .xlsx.") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    if not rows:
-        raise DataError(f"{path.name} has an empty first sheet; it needs a header row and data rows.")
-    return rows
+def _no_header(path: Path, spec: TableSpec, rows: list[list[object]]) -> None:
+    first = next((row for row in rows if any(_clean(v) is not None for v in row)), [])
+    shown = ", ".join(str(v) for v in first if _clean(v) is not None)[:200] or "nothing"
+    raise DataError(
+        f"{path.name}: no header row found in the first {HEADER_SEARCH_ROWS} rows; expected a row with the "
+        f"columns {', '.join(spec.columns)} (the first row holds: {shown}). Name the columns as the data "
+        "contract does."
+    )
 
 
-def _frame_from_rows(rows: list[list[object]], path: Path) -> pd.DataFrame:
-    """Header in the first row; cells stripped, empty cells missing, trailing empty rows dropped."""
-    width = max(len(row) for row in rows)
-    cells = [[_clean(v) for v in row] + [None] * (width - len(row)) for row in rows]
+def _frame_from_rows(rows: list[list[object]], layout: Layout, path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """The data rows below the header as a frame of cleaned cells, and their file row numbers."""
+    body = rows[layout.header : layout.end]
+    width = max((len(row) for row in body), default=0)
+    cells = [[_clean(v) for v in row] + [None] * (width - len(row)) for row in body]
     header, body = cells[0], cells[1:]
-    while body and all(v is None for v in body[-1]):
-        body.pop()
     # Excel exports often end rows with a separator: drop columns without header and values.
     keep = [i for i in range(width) if header[i] is not None or any(row[i] is not None for row in body)]
-    names = [str(header[i]) if header[i] is not None else f"<unnamed column {i + 1}>" for i in keep]
+    names = [_column_name(header[i]) if header[i] is not None else f"<unnamed column {i + 1}>" for i in keep]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise DataError(f"{path.name} has the column(s) {', '.join(duplicates)} more than once in its header.")
-    return pd.DataFrame([[row[i] for i in keep] for row in body], columns=names, dtype=object)
+    numbers = list(range(layout.header + 2, layout.header + 2 + len(body)))
+    return pd.DataFrame([[row[i] for i in keep] for row in body], columns=names, dtype=object), numbers
+
+
+def _column_name(value: object) -> str:
+    """A header cell as a column name: the contract's names case folded (``Jahr`` → ``jahr``)."""
+    text = str(value)
+    folded = text.casefold()
+    if folded in NAME_COLUMNS:
+        return "stadtbezirk"
+    return folded if folded in _CONTRACT_NAMES else text
 
 
 def _clean(value: object) -> object:
@@ -204,20 +228,134 @@ def _clean(value: object) -> object:
     return value
 
 
-def _parse(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+def _parse(
+    frame: pd.DataFrame,
+    numbers: list[int],
+    spec: TableSpec,
+    path: Path,
+    separator: str | None,
+    names: DistrictNames | None,
+    notes: list[str],
+    source_note: str,
+) -> RawTable:
+    issues: list[Problem] = []
     integers, texts = set(integer_columns(spec)), set(text_columns(spec))
+    city_rows: set[int] = set()
+    if spec.district_level:
+        city_rows = _resolve_districts(frame, numbers, path, names, issues, notes)
+    protected: dict[tuple[int, str], str] = {}
     parsed = {}
     for name in frame.columns:
         values = frame[name].tolist()
         if name in integers:
-            parsed[name] = _typed(list(map(parse_integer, values)), int, "int64")
+            if name in spec.counts:
+                values = _symbols(values, name, protected)
+            parsed[name] = _typed(_integers(values, name, numbers, path, separator, issues), int, "int64")
         elif name in spec.dates:
             parsed[name] = _typed(list(map(parse_date, values)), pd.Timestamp, "datetime64[ns]")
         elif name in texts:
             parsed[name] = pd.Series([None if v is None else str(v) for v in values], dtype="str")
         else:  # a column the contract does not know: kept for the validator to name
             parsed[name] = pd.Series(values, dtype=object)
-    return pd.DataFrame(parsed, index=pd.RangeIndex(len(frame)))
+    whole = pd.DataFrame(parsed, index=pd.RangeIndex(len(frame)))
+    districts = [i for i in range(len(whole)) if i not in city_rows]
+    positions = {old: new for new, old in enumerate(districts)}
+    totals = whole.iloc[sorted(city_rows)].set_axis([numbers[i] for i in sorted(city_rows)])
+    totals_protected = {(numbers[i], c): s for (i, c), s in protected.items() if i in city_rows}
+    if totals_protected:
+        totals.attrs["protected"] = totals_protected
+    if protected:
+        kinds = sorted(set(protected.values()))
+        notes.append(f"{len(protected)} count cell(s) protected at source ({', '.join(kinds)})")
+    return RawTable(
+        frame=whole.iloc[districts].reset_index(drop=True),
+        path=path,
+        rows=tuple(numbers[i] for i in districts),
+        totals=totals,
+        protected={(positions[i], c): s for (i, c), s in protected.items() if i in positions},
+        issues=tuple(issues),
+        notes=tuple(notes),
+        source_note=source_note,
+    )
+
+
+def _symbols(values: list[object], column: str, protected: dict[tuple[int, str], str]) -> list[object]:
+    result = []
+    for position, value in enumerate(values):
+        if isinstance(value, str) and value in PROTECTED_SYMBOLS:
+            protected[(position, column)] = value
+            value = 0
+        elif isinstance(value, str) and value in ZERO_SYMBOLS:
+            value = 0
+        result.append(value)
+    return result
+
+
+def _integers(
+    values: list[object], column: str, numbers: list[int], path: Path, separator: str | None, issues: list[Problem]
+) -> list[object]:
+    result = []
+    for position, value in enumerate(values):
+        if type(value) is str and value.isdigit():  # the common case, fast
+            result.append(int(value))
+            continue
+        try:
+            result.append(parse_integer(value, separator))
+        except AmbiguousNumber as exc:
+            issues.append(Problem(path.name, numbers[position], column, str(value), str(exc), "ambiguous number"))
+            result.append(value)
+    return result
+
+
+def _resolve_districts(
+    frame: pd.DataFrame,
+    numbers: list[int],
+    path: Path,
+    names: DistrictNames | None,
+    issues: list[Problem],
+    notes: list[str],
+) -> set[int]:
+    """Codes from names in ``kennziffer`` or ``stadtbezirk`` (dropped afterwards); total rows' positions."""
+    has_code, has_name = "kennziffer" in frame, "stadtbezirk" in frame
+    if not has_code and not has_name:
+        return set()
+    names = names or DistrictNames()
+    codes = frame["kennziffer"].tolist() if has_code else [None] * len(frame)
+    labels = frame["stadtbezirk"].tolist() if has_name else [None] * len(frame)
+    city, translated = set(), []
+    for position, (code, label) in enumerate(zip(codes, labels)):
+        column = "kennziffer"
+        if isinstance(code, str) and not code.isdigit():  # a name where the code belongs
+            code, label = None, code
+        elif label is not None:
+            column = "stadtbezirk"
+        if label is None:
+            continue
+        found = names.code(str(label))
+        if found is None:
+            rule = names.unknown_rule(str(label))
+            issues.append(Problem(path.name, numbers[position], column, str(label), rule, "district name"))
+            codes[position] = str(label) if code is None else code
+        elif found == CITY_TOTAL and code is None:
+            city.add(position)
+            codes[position] = CITY_TOTAL
+        elif code is not None and str(code) != str(found):
+            rule = f"stadtbezirk and kennziffer name the same district ({label!r} is kennziffer {found})"
+            issues.append(Problem(path.name, numbers[position], column, str(label), rule, "district name"))
+        else:
+            codes[position] = found
+            if names.shown.get(fold(str(label))) != label:
+                translated.append(f"{label!r} → {found}")
+    frame["kennziffer"] = pd.Series(codes, dtype=object, index=frame.index)
+    if has_name:
+        del frame["stadtbezirk"]
+    if translated:
+        distinct = list(dict.fromkeys(translated))
+        more = f" and {len(distinct) - 3} more" if len(distinct) > 3 else ""
+        notes.append(f"district names read as kennziffern ({', '.join(distinct[:3])}{more})")
+    if city:
+        notes.append(f"{len(city)} total row(s) of the whole city recognised, checked against the districts, dropped")
+    return city
 
 
 def _typed(values: list[object], kind: type, dtype: str) -> pd.Series:
@@ -227,11 +365,20 @@ def _typed(values: list[object], kind: type, dtype: str) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def parse_integer(value: object) -> object:
-    """A whole number from a cell (``1.234``, ``12,0``, ``-3``, ``7``); anything else as given."""
+def parse_integer(value: object, separator: str | None = None) -> object:
+    """A whole number from a cell (``1.234``, ``1 234``, ``12,0``, ``-3``, ``7``); else as given.
+
+    Text goes through :func:`sozialplanung.core.formats.parse_number` with the file's ``separator``;
+    an ambiguous text raises :class:`~sozialplanung.core.formats.AmbiguousNumber`.
+    """
     number: object = value
-    if isinstance(value, str) and _GERMAN_NUMBER.fullmatch(value):
-        number = Decimal(value.replace(".", "").replace(",", "."))
+    if isinstance(value, str):
+        try:
+            number = parse_number(value, separator)
+        except AmbiguousNumber:
+            raise
+        except ValueError:
+            return value
     if isinstance(number, bool) or not isinstance(number, (int, float, Decimal)):
         return value
     try:
@@ -286,6 +433,14 @@ def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def read_protected(tables_dir: Path) -> pd.DataFrame:
+    """The cells protected at source (``quellschutz.csv``; no rows when the file is absent)."""
+    path = tables_dir / PROTECTED_FILE
+    if not path.is_file():
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in PROTECTED_DTYPES.items()})
+    return _read_processed(path, PROTECTED_DTYPES, list(PROTECTED_DTYPES))
+
+
 def read_indicators(path: Path) -> pd.DataFrame:
     """The indicator file: one row per year, district (0 = whole city) and indicator."""
     if not path.is_file():
@@ -331,12 +486,19 @@ def _table_bytes(name: str, frame: pd.DataFrame) -> bytes:
     return _csv_bytes(ordered)
 
 
-def write_tables(tables: dict[str, pd.DataFrame], tables_dir: Path) -> None:
-    """Write the processed tables as a whole: all new files appear at once, or none of them."""
+def write_tables(tables: dict[str, pd.DataFrame], tables_dir: Path, protected: pd.DataFrame | None = None) -> None:
+    """Write the processed tables as a whole: all new files appear at once, or none of them.
+
+    ``protected`` lists the cells protected at source (see :mod:`sozialplanung.data.validate`); it is
+    written as :data:`PROTECTED_FILE` beside the tables when it has rows.
+    """
 
     def fill(folder: Path) -> None:
         for name in sorted(tables):
             (folder / f"{name}.csv").write_bytes(_table_bytes(name, tables[name]))
+        if protected is not None and not protected.empty:
+            ordered = protected.sort_values(["tabelle", "jahr", "kennziffer", "schluessel", "spalte"], kind="stable")
+            (folder / PROTECTED_FILE).write_bytes(_csv_bytes(ordered))
 
     replace_directory(tables_dir, fill)
 

@@ -1,9 +1,10 @@
-"""What validation reports: a :class:`Problem` per breach of the data contract, located in its file."""
+"""What validation reports: a :class:`Problem` per breach of the data contract, located in its file,
+and the :class:`Inspection` of a raw folder (problems, tables, cells protected at source, notes)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -17,6 +18,8 @@ class Problem:
     column: str | None
     value: str | None  # as given in the file; None when the cell is empty or the problem has none
     rule: str
+    kind: str = field(default="", compare=False)  # the check that found it (default: ``rule``)
+    count: int = field(default=1, compare=False)  # how many problems this entry stands for
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -29,7 +32,13 @@ class Problem:
         return f"{', '.join(parts)}: {self.rule}"
 
     def sort_key(self) -> tuple:
-        return (self.file, -1 if self.row is None else self.row, self.column or "", self.rule)
+        """A total order (file, row, column, rule, value, kind): the same problems list alike always."""
+        row = -1 if self.row is None else self.row
+        return (self.file, row, self.column or "", self.rule, self.value or "", self.kind)
+
+    @property
+    def check(self) -> str:
+        return self.kind or self.rule
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,3 +59,21 @@ def shown_value(value: object) -> str | None:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     return str(value)
+
+
+PROTECTED_COLUMNS = ("tabelle", "jahr", "kennziffer", "schluessel", "spalte", "zeichen", "wert", "abgeglichen")
+"""Columns of ``quellschutz.csv``: table, year, district (0 for a city table), other key values
+(``rechtskreis=SGB II``), count column, source symbol, imputed value, reconciled with a total row."""
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What validation found: problems (bounded), typed tables (when there are none), cells protected
+    at source, notes on what was read (per file) and warnings (e.g. unknown files)."""
+
+    problems: list[Problem]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    protected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PROTECTED_COLUMNS)))
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source_notes: dict[str, str] = field(default_factory=dict)

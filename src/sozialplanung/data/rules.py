@@ -1,7 +1,9 @@
 """Cross-table rules of the data contract: one table's counts bounded by another's.
 
-Each :class:`Rule` is named once, runs only when all its tables passed their schema, and reports
-every breaking row as a :class:`~sozialplanung.data.problems.Problem` with the bound it broke.
+Each :class:`Rule` is named once and runs on every row of its tables that passed the schema (see
+:mod:`sozialplanung.data.validate`); it reports each breaking row as a
+:class:`~sozialplanung.data.problems.Problem` with the bound it broke, the first
+:data:`MATERIALISED` of them in full and the rest as a count.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import pandas as pd
 from sozialplanung.data.ages import AgeRange, band_limits, population
 from sozialplanung.data.contract import HOUSEHOLDS_WITH_CHILDREN, TABLES
 from sozialplanung.data.problems import CheckedTable, Problem, Tables, shown_value
+
+MATERIALISED = 100
+"""Breaking rows of one rule reported in full; further ones are counted only."""
 
 # --- cross-table rules ------------------------------------------------------------------
 
@@ -66,10 +71,14 @@ def _compare(
         bound = _per_row(frame, bound)
     values, bound = frame[column], bound.reindex(frame.index)
     problems = []
-    for row in frame.index[bound.notna() & ~_OPERATORS[op](values, bound)]:
+    failing = frame.index[bound.notna() & ~_OPERATORS[op](values, bound)]
+    for row in failing[:MATERIALISED]:
         left = subject[row] if isinstance(subject, pd.Series) else subject or column
         rule = f"{left} {op} {bound_text.format(bound=_number(bound[row]))}"
         problems.append(Problem(table.file, int(row), column, _number(values[row]), rule))
+    if len(failing) > MATERIALISED:  # the rest only counted: memory stays bounded
+        rest = len(failing) - MATERIALISED
+        problems.append(Problem(table.file, None, column, None, "further rows", count=rest))
     return problems
 
 

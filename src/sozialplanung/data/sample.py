@@ -11,7 +11,9 @@ every cross-table rule of the validator by construction, also in the smallest di
 
 from __future__ import annotations
 
-from datetime import date
+import io
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,6 +34,7 @@ from sozialplanung.data.contract import (
     SEXES,
     TABLES,
 )
+from sozialplanung.data.files import csv_text
 
 README_NAME = "LIESMICH.txt"
 REFERENCE_YEAR = 2022
@@ -473,28 +476,190 @@ def _readme(seed: int, first_year: int, last_year: int) -> str:
     )
 
 
-def generate_sample(raw_dir: Path, districts: pd.DataFrame, seed: int, first_year: int, last_year: int) -> list[Path]:
-    """Write the synthetic sample tables (one CSV per table) and a LIESMICH.txt into ``raw_dir``.
+# --- export style: the sample as the sources deliver it ------------------------------------------
+
+STYLES = ("tidy", "export")
+BA_TABLES = ("sgb2", "arbeitslose")
+"""Tables from the Bundesagentur für Arbeit: counts of 1 and 2 are anonymised there (``*``)."""
+BA_SOURCE = "Quelle: Statistik der Bundesagentur für Arbeit"
+EXPORT_NAMES = {  # kennziffer -> name as the export writes it (variants the loader must know)
+    243: "Richtsberg, Oberer",
+    244: "Richtsberg, Unterer",
+    351: "Marburg-Cappel",
+    321: "Marburg-Marbach",
+}
+EXPORT_FILES = {  # table -> file name (other tables: <name>.csv, tidy)
+    "bevoelkerung": "bevoelkerung.xlsx",
+    "haushalte": "haushalte.csv",
+    "sgb2": "sgb2.csv",
+    "arbeitslose": "arbeitslose.csv",
+    "wohngeld": "Wohngeld.CSV",
+    "wohnen": "wohnen.txt",
+}
+
+
+def _german(value: int, thousands: str = ".") -> str:
+    return f"{value:,}".replace(",", thousands)
+
+
+def _named(frame: pd.DataFrame, names: dict[int, str], year_of_former: int | None) -> list[str]:
+    """District names of the rows; the Campusviertel under its former name in ``year_of_former``."""
+    return [
+        "Klinikviertel" if code == 213 and year == year_of_former else EXPORT_NAMES.get(code, names.get(code, ""))
+        for year, code in zip(frame["jahr"], frame["kennziffer"])
+    ]
+
+
+def _with_totals(frame: pd.DataFrame, spec) -> pd.DataFrame:
+    """The district rows and, per year (and code), a total row "Insgesamt" after them."""
+    group = [key for key in spec.keys if key != "kennziffer"]
+    totals = frame.groupby(group, sort=False)[list(spec.counts)].sum().reset_index().assign(kennziffer=0)
+    both = pd.concat([frame, totals[frame.columns]], ignore_index=True)
+    return both.sort_values(
+        [*group, "kennziffer"],
+        key=lambda c: c.replace(0, 10**6) if c.name == "kennziffer" else c,
+        kind="stable",
+        ignore_index=True,
+    )
+
+
+def _ba_csv(name: str, frame: pd.DataFrame, names: dict[int, str]) -> bytes:
+    """A BA extract: title rows, names instead of codes, ``*`` for 1 and 2, totals, footnotes, cp1252."""
+    spec = TABLES[name]
+    full = _with_totals(frame, spec)
+    labels = ["Insgesamt" if code == 0 else label for code, label in zip(full["kennziffer"], _named(full, names, None))]
+    header = ["Jahr", "Stadtbezirk", *(c.capitalize() if c == "rechtskreis" else c for c in spec.columns[2:])]
+    rows = [
+        [spec.title + " nach Stadtbezirken"],
+        ["Universitätsstadt Marburg, Stichtag jeweils 31.12."],
+        [],
+        header,
+    ]
+    for values, label in zip(full.itertuples(index=False), labels):
+        record = values._asdict()
+        cells = [str(record["jahr"]), label]
+        for column in spec.columns[2:]:
+            value = record[column]
+            if column in spec.counts:
+                cells.append("*" if 0 < value < 3 and record["kennziffer"] != 0 else _german(int(value)))
+            else:
+                cells.append(str(value))
+        rows.append(cells)
+    rows += [[], [BA_SOURCE], ["* Werte unter 3 anonymisiert"]]
+    return csv_text(rows).replace("\n", "\r\n").encode("cp1252")
+
+
+def _households_csv(frame: pd.DataFrame, names: dict[int, str]) -> bytes:
+    """The register's households: code and name side by side, a total row per year and type."""
+    spec = TABLES["haushalte"]
+    full = _with_totals(frame, spec)
+    rows = [["Kennziffer", "Stadtbezirk", "Jahr", "Haushaltstyp", "Anzahl"]]
+    for values in full.itertuples(index=False):
+        code = int(values.kennziffer)
+        label = "Marburg gesamt" if code == 0 else names[code]
+        rows.append(
+            ["" if code == 0 else str(code), label, str(values.jahr), values.haushaltstyp, _german(values.anzahl)]
+        )
+    return csv_text(rows).encode("utf-8-sig")
+
+
+def _population_xlsx(frame: pd.DataFrame, path: Path, stichtag_year: int) -> None:
+    """The register's population as a workbook: a notes sheet first, then the data under a merged title."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Hinweise"
+    notes.append(["Einwohnermelderegister der Universitätsstadt Marburg"])
+    notes.append(["Synthetische Beispieldaten – keine amtliche Statistik"])
+    data = workbook.create_sheet("Daten")
+    data.append([f"Einwohner nach Alter, Geschlecht und Staatsangehörigkeit, Stichtag 31.12.{stichtag_year}"])
+    data.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(frame.columns))
+    data.append([])
+    data.append([c.capitalize() for c in frame.columns])
+    for values in frame.itertuples(index=False):
+        data.append([v if isinstance(v, str) else int(v) for v in values])
+    data.append([])
+    data.append(["Quelle: Einwohnermelderegister der Universitätsstadt Marburg"])
+    workbook.properties.created = workbook.properties.modified = datetime(stichtag_year, 12, 31)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.write_bytes(_fixed_zip(buffer.getvalue()))
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """A zip file with every entry dated 1980-01-01, so the same data give the same bytes."""
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            out.writestr(fixed, source.read(info.filename))
+    return target.getvalue()
+
+
+def _export_files(tables: dict[str, pd.DataFrame], districts: pd.DataFrame, folder: Path, last_year: int) -> list[str]:
+    """Write ``tables`` as the sources deliver them (see the README, "Accepted input formats")."""
+    names = dict(zip(districts["kennziffer"].astype(int), districts["stadtbezirk"]))
+    for name in BA_TABLES:
+        (folder / EXPORT_FILES[name]).write_bytes(_ba_csv(name, tables[name], names))
+    (folder / EXPORT_FILES["haushalte"]).write_bytes(_households_csv(tables["haushalte"], names))
+    _population_xlsx(tables["bevoelkerung"], folder / EXPORT_FILES["bevoelkerung"], last_year)
+    wohngeld = tables["wohngeld"].assign(kennziffer=_named(tables["wohngeld"], names, min(tables["wohngeld"]["jahr"])))
+    (folder / EXPORT_FILES["wohngeld"]).write_bytes(
+        csv_text([["Jahr", "Kennziffer", "Haushalte"], *wohngeld.astype(str).values.tolist()]).encode("utf-8")
+    )
+    wohnen = tables["wohnen"].copy()
+    rows = [["jahr", "kennziffer", "wohnungen", "sozialwohnungen"]]
+    rows += [
+        [str(y), str(k), _german(int(w), " "), _german(int(s), " ")] for y, k, w, s in wohnen.itertuples(index=False)
+    ]
+    (folder / EXPORT_FILES["wohnen"]).write_bytes(csv_text(rows, "\t").encode("utf-16"))
+    written = list(EXPORT_FILES.values())
+    for name, frame in tables.items():
+        if name not in EXPORT_FILES:
+            _write_csv(frame, folder / f"{name}.csv")
+            written.append(f"{name}.csv")
+    return written
+
+
+def generate_sample(
+    raw_dir: Path, districts: pd.DataFrame, seed: int, first_year: int, last_year: int, style: str = "tidy"
+) -> list[Path]:
+    """Write the synthetic sample tables and a LIESMICH.txt into ``raw_dir``.
+
+    ``style="tidy"``: one CSV per table, as the data contract names it. ``style="export"``: the same
+    numbers as the sources deliver them (see :data:`EXPORT_FILES` and the README's "Accepted input
+    formats"): title rows, a workbook with a merged title and the data on its second sheet, district
+    names and their variants, total rows, ``*`` for BA counts of 1 and 2, footnotes, Windows-1252,
+    UTF-16, thousands separated by dot or space, a file name in capitals.
 
     The folder is replaced as a whole, only once every file is written: an interrupted or failed run
     leaves the previous folder as it was. Returns the written files, sorted.
     """
     if first_year > last_year:
         raise ConfigError(f"Sample years {first_year}–{last_year}: first_year must not be after last_year.")
+    if style not in STYLES:
+        raise ConfigError(f"Unknown sample style {style!r}; use one of {', '.join(STYLES)}.")
     tables = build_tables(districts, seed, list(range(first_year, last_year + 1)))
     raw_dir = Path(raw_dir)
+    written: list[str] = []
 
     def fill(folder: Path) -> None:
-        for name, frame in tables.items():
-            _write_csv(frame, folder / f"{name}.csv")
+        if style == "export":
+            written.extend(_export_files(tables, districts, folder, last_year))
+        else:
+            for name, frame in tables.items():
+                _write_csv(frame, folder / f"{name}.csv")
+                written.append(f"{name}.csv")
         (folder / README_NAME).write_bytes(_readme(seed, first_year, last_year).encode("utf-8"))
 
     replace_directory(raw_dir, fill)
-    return sorted([*(raw_dir / f"{name}.csv" for name in TABLES), raw_dir / README_NAME])
+    return sorted([*(raw_dir / name for name in written), raw_dir / README_NAME])
 
 
-def generate_sample_data(edition: Edition) -> list[Path]:
-    """Write the edition's synthetic raw tables (only for editions built on sample data)."""
+def generate_sample_data(edition: Edition, style: str = "tidy") -> list[Path]:
+    """Write the edition's synthetic raw tables (only for editions built on sample data) in ``style``."""
     if not edition.config.data.synthetic:
         raise ConfigError(
             f"Edition {edition.config.edition} uses real raw data ({edition.config.data.raw_dir}); "
@@ -502,4 +667,6 @@ def generate_sample_data(edition: Edition) -> list[Path]:
         )
     sample = edition.config.sample
     districts = load.read_districts(edition.project.districts_file)
-    return generate_sample(edition.paths.raw_dir, districts, sample.seed, sample.first_year, sample.last_year)
+    return generate_sample(
+        edition.paths.raw_dir, districts, sample.seed, sample.first_year, sample.last_year, style=style
+    )

@@ -345,12 +345,97 @@ def compute_indicators(tables: Tables) -> pd.DataFrame:
     return frame.astype(load.INDICATOR_COLUMNS)
 
 
+# --- cells protected at source ---------------------------------------------------------------------
+
+SOURCE_PROTECTED = "quelle"
+"""Status of a zaehler, nenner or wert that rests on a raw cell protected at source (``*``, ``.``,
+``x``, ``…``; see ``load.read_protected``). Like ``primaer`` and ``sekundaer`` it is a non-empty
+status, so every ``*_cell`` helper of the confidentiality rule shows ``.`` for it."""
+
+
+def _marked(tables: Tables, cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables with every count 0, except 1 in each cell listed in ``cells``."""
+    marked = {}
+    for name, frame in tables.items():
+        spec, frame = TABLES[name], frame.copy()
+        frame[list(spec.counts)] = 0
+        own = cells[cells["tabelle"] == name]
+        if not own.empty:
+            rest = [key for key in spec.keys if key not in ("jahr", "kennziffer")]
+            keys = pd.MultiIndex.from_arrays(
+                [
+                    frame["jahr"],
+                    frame["kennziffer"] if spec.district_level else pd.Series(0, index=frame.index),
+                    frame[rest].astype(str).apply(lambda r: ";".join(f"{k}={v}" for k, v in r.items()), axis=1)
+                    if rest
+                    else pd.Series("", index=frame.index),
+                ]
+            )
+            for cell in own.itertuples(index=False):
+                frame.loc[keys.get_indexer([(cell.jahr, cell.kennziffer, cell.schluessel)]), cell.spalte] = 1
+        marked[name] = frame
+    return marked
+
+
+def source_protected(tables: Tables, cells: pd.DataFrame) -> pd.DataFrame:
+    """Which indicator values rest on a cell protected at source: columns indikator, jahr, kennziffer,
+    zaehler, nenner (booleans), one row per value with at least one of them True.
+
+    A district value rests on every protected cell it sums. A city value rests only on those not
+    reconciled with a total row of the raw file (``abgeglichen`` = ``nein``): where the file
+    published the city total, the city's sum is exact (the validate stage imputed the remainder).
+    """
+    rows = []
+    if not cells.empty:
+        every, unreconciled = _marked(tables, cells), _marked(tables, cells[cells["abgeglichen"] != "ja"])
+        for definition in INDICATORS:
+            counts = _COUNTS[definition.id]
+            if any(t not in tables for count in counts for t in count.tables):
+                continue
+            parts = {}
+            for part, count in zip(("zaehler", "nenner"), counts):
+                districts = count.compute(every) if definition.level == "stadtbezirk" else None
+                city = _city(count.compute(unreconciled)).to_frame().assign(kennziffer=CITY)
+                city = city.set_index("kennziffer", append=True).iloc[:, 0]
+                parts[part] = (
+                    city if districts is None or districts.index.nlevels == 1 else pd.concat([districts, city])
+                )
+            pair = pd.concat(parts, axis=1).fillna(0) > 0
+            pair = pair[pair.any(axis=1)].reset_index().assign(indikator=definition.id)
+            rows.append(pair)
+    columns = ["indikator", "jahr", "kennziffer", "zaehler", "nenner"]
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="bool" if c in ("zaehler", "nenner") else "object") for c in columns})
+    return pd.concat(rows, ignore_index=True)[columns].sort_values(columns[:3], ignore_index=True)
+
+
+def hide_source_protected(protected: pd.DataFrame, marks: pd.DataFrame) -> pd.DataFrame:
+    """``protect_indicators``' output with :data:`SOURCE_PROTECTED` for every zaehler and nenner that
+    ``marks`` (from :func:`source_protected`) names, and for their wert unless the nenner is 0."""
+    if marks.empty:
+        return protected
+    frame = protected.copy()
+    keys = ["indikator", "jahr", "kennziffer"]
+    flags = frame[keys].merge(marks, on=keys, how="left").fillna({"zaehler": False, "nenner": False})
+    reason = "beruht auf einer an der Quelle anonymisierten oder gesperrten Angabe"
+    for part in ("zaehler", "nenner"):
+        hit = flags[part].astype(bool).to_numpy()
+        frame.loc[hit, f"{part}_status"], frame.loc[hit, f"{part}_grund"] = SOURCE_PROTECTED, reason
+    value = (flags["zaehler"].astype(bool) | flags["nenner"].astype(bool)).to_numpy() & (frame["nenner"] != 0)
+    frame.loc[value, "wert_status"], frame.loc[value, "wert_grund"] = SOURCE_PROTECTED, reason
+    return frame
+
+
 def run_indicators(edition: Edition) -> pd.DataFrame:
     """Compute the indicators of an edition from its validated tables and write them, together with
-    the internal audit of every cell the confidentiality rule hides (never published)."""
-    frame = compute_indicators(load.read_tables(edition.paths.tables_dir))
+    the internal audit of every cell the confidentiality rule hides (never published), values resting
+    on cells protected at source included."""
+    tables = load.read_tables(edition.paths.tables_dir)
+    frame = compute_indicators(tables)
     load.write_frame(frame, edition.paths.indicators_file)
     protected = protect_indicators(frame, edition.config.confidentiality.threshold)
+    marks = source_protected(tables, load.read_protected(edition.paths.tables_dir))
+    protected = hide_source_protected(protected, marks)
     audit = audit_frame(protected, load.read_districts(edition.project.districts_file))
     load.write_frame(audit, edition.paths.audit_file)
     return frame
