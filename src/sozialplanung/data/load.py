@@ -181,6 +181,7 @@ def read_raw_table(raw_dir: Path, spec: TableSpec, names: DistrictNames | None =
     if layout.note:
         notes.append(f"source note below the data kept: {layout.note!r}")
     frame, numbers = _frame_from_rows(rows, layout, path)
+    rows = sheets = found = None  # free the rows before parsing
     return _parse(frame, numbers, spec, path, separator, names, notes, layout.note)
 
 
@@ -195,19 +196,23 @@ def _no_header(path: Path, spec: TableSpec, rows: list[list[object]]) -> None:
 
 
 def _frame_from_rows(rows: list[list[object]], layout: Layout, path: Path) -> tuple[pd.DataFrame, list[int]]:
-    """The data rows below the header as a frame of cleaned cells, and their file row numbers."""
-    body = rows[layout.header : layout.end]
-    width = max((len(row) for row in body), default=0)
-    cells = [[_clean(v) for v in row] + [None] * (width - len(row)) for row in body]
-    header, body = cells[0], cells[1:]
+    """The data rows below the header as a frame of cleaned cells, and their file row numbers.
+
+    Built column by column, so a large file is held once as rows and once as columns, no more.
+    """
+    data = rows[layout.header + 1 : layout.end]
+    width = max((len(row) for row in rows[layout.header : layout.end]), default=0)
+    header = [_clean(v) for v in rows[layout.header]] + [None] * (width - len(rows[layout.header]))
+    columns = [[_clean(row[i]) if i < len(row) else None for row in data] for i in range(width)]
     # Excel exports often end rows with a separator: drop columns without header and values.
-    keep = [i for i in range(width) if header[i] is not None or any(row[i] is not None for row in body)]
+    keep = [i for i in range(width) if header[i] is not None or any(v is not None for v in columns[i])]
     names = [_column_name(header[i]) if header[i] is not None else f"<unnamed column {i + 1}>" for i in keep]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise DataError(f"{path.name} has the column(s) {', '.join(duplicates)} more than once in its header.")
-    numbers = list(range(layout.header + 2, layout.header + 2 + len(body)))
-    return pd.DataFrame([[row[i] for i in keep] for row in body], columns=names, dtype=object), numbers
+    numbers = list(range(layout.header + 2, layout.header + 2 + len(data)))
+    frame = pd.DataFrame({name: pd.Series(columns[i], dtype=object) for name, i in zip(names, keep)})
+    return frame if len(frame.columns) else pd.DataFrame(index=pd.RangeIndex(len(data))), numbers
 
 
 def _column_name(value: object) -> str:

@@ -140,12 +140,17 @@ def _failure_problems(cases: pd.DataFrame, raw: RawTable, spec: TableSpec) -> li
                     rule = "value required" if value is None else _type_rule(column, spec)
                 else:
                     rule = check  # the schema's own wording, e.g. "count ≥ 0"
-                kind = f"{column}: {'type' if rule != check else check}"
-                problems.append(Problem(file, raw.row_number(position), column, value, rule, kind))
+                problems.append(Problem(file, raw.row_number(position), column, value, rule, _kind(column, check)))
         if len(group) > len(shown):
-            kind = f"{column}: {check}"
-            problems.append(Problem(file, None, column, None, "further rows", kind, len(group) - len(shown)))
+            rest = len(group) - len(shown)
+            problems.append(Problem(file, None, column, None, "further rows", _kind(column, check), rest))
     return list(dict.fromkeys(problems))
+
+
+def _kind(column: str, check: str) -> str:
+    """The check a schema failure belongs to: type failures (missing, unparsed) count as one."""
+    typed = check == "not_nullable" or check.startswith(("coerce_dtype", "dtype"))
+    return f"{column}: {'type' if typed else check}"
 
 
 def _valid_keys(
@@ -171,15 +176,15 @@ def _duplicate_problems(raw: RawTable, spec: TableSpec) -> list[Problem]:
     keys = list(spec.keys)
     if not all(key in raw.frame for key in keys) or raw.frame.empty:
         return []
-    shown = raw.frame[keys].map(lambda v: shown_value(v) or "")
-    duplicated = shown.duplicated(keep=False)
+    duplicated = raw.frame[keys].duplicated(keep=False)
     if not duplicated.any():
         return []
-    groups = shown[duplicated].groupby(keys, sort=False).groups
+    groups = raw.frame.loc[duplicated, keys].groupby(keys, sort=False, dropna=False).indices
     problems = []
     listed = 0
-    for values, positions in groups.items():
-        values = values if isinstance(values, tuple) else (values,)
+    for positions in groups.values():
+        positions = raw.frame.index[duplicated][positions]
+        values = [shown_value(raw.frame.at[positions[0], key]) or "" for key in keys]
         rows = [raw.row_number(i) for i in positions]
         for row in rows:
             if listed < MATERIALISED:
@@ -208,10 +213,11 @@ def _rule_frame(raw: RawTable, spec: TableSpec, schema: pa.DataFrameSchema, prob
     frame.index = pd.Index([raw.row_number(i) for i in range(len(frame))], name="row")
     group = ["jahr", "kennziffer"] if spec.district_level else ["jahr"]
     bad |= set(frame.index[frame.duplicated(list(spec.keys), keep=False)])  # also those only counted
-    broken = {tuple(frame.loc[row, group]) for row in bad if row in frame.index}
-    keep = ~frame.index.isin(sorted(bad))
-    if broken:
-        keep &= ~pd.MultiIndex.from_frame(frame[group]).isin(list(broken))
+    is_bad = frame.index.isin(list(bad))
+    broken = pd.MultiIndex.from_frame(frame.loc[is_bad, group].dropna().drop_duplicates())
+    keep = ~is_bad
+    if len(broken):
+        keep &= ~pd.MultiIndex.from_frame(frame[group]).isin(broken)
     try:
         typed = schema.validate(frame[keep], lazy=True)
     except pa.errors.SchemaErrors:  # e.g. a rule the problems above did not locate by row
