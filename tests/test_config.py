@@ -25,7 +25,7 @@ def test_sample_edition_parameters_are_typed_and_frozen(repo):
     assert config.confidentiality.threshold == 3
     assert [c.id for c in config.chapters][:2] == ["01_bevoelkerung", "02_existenzsicherung"]
     assert config.chapter("02_existenzsicherung").title == "Existenzsicherung und Armut"
-    assert edition.paths.raw_dir == repo / "data" / "raw" / "sample"
+    assert edition.paths.raw_dir == repo / "data" / "raw" / "sample-2024"
     assert edition.paths.site_dir == repo / "outputs" / "2024" / "site"
     with pytest.raises(ValidationError, match="frozen"):
         config.year = 2025

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from sozialplanung.cli import app
 from sozialplanung.core.config import latest_edition, load_config, open_edition
 from sozialplanung.core.errors import ConfigError
-from sozialplanung.editions.datastore import add_raw_data, pointer_file, unpushed
+from sozialplanung.editions.datastore import add_raw_data, commit_command, pointer_file, unpushed
 from sozialplanung.editions.new_edition import DISABLED_MARK, new_edition, retarget_pipeline
 from sozialplanung.site.provenance import data_version
 
@@ -82,7 +82,8 @@ def test_notebook_defaults_follow_the_new_edition(project):
 def test_sample_edition_keeps_the_sample_stage_and_generates_up_to_its_year(project):
     created = new_edition(project, 2025, sample=True)
     config = load_config(project / "params" / "2025.yaml")
-    assert created.synthetic and config.data.synthetic and config.data.raw_dir == "data/raw/sample"
+    assert created.synthetic and config.data.synthetic and config.data.raw_dir == "data/raw/sample-2025"
+    assert load_config(project / "params" / "2024.yaml").data.raw_dir == "data/raw/sample-2024"  # its own data
     assert config.sample.last_year == 2025
     assert "sample" in _stages(project)["stages"]
 
@@ -156,7 +157,8 @@ def test_add_data_cli_without_remote_says_how_to_configure_one(dvc_project):
     assert result.exit_code == 1 and "dvc remote add --default" in result.output
     result = CliRunner().invoke(app, ["add-data", str(export), "--edition", "2024", "-C", str(root), "--no-push"])
     assert result.exit_code == 0, result.output
-    assert "not pushed yet" in result.output and "git add data/raw/2024.dvc" in result.output
+    assert "not pushed yet" in result.output
+    assert commit_command("2024", "data/raw/2024", synthetic=False) in " ".join(result.output.split())
 
 
 def test_add_data_refuses_sample_editions_and_ignored_pointers(dvc_project, tmp_path):
@@ -168,3 +170,18 @@ def test_add_data_refuses_sample_editions_and_ignored_pointers(dvc_project, tmp_
     sample = make_edition(tmp_path / "beispiel", synthetic=True)
     with pytest.raises(ConfigError, match="synthetic"):
         add_raw_data(open_edition("2024", sample.project.root), export)
+
+
+def test_readme_new_edition_and_add_data_give_the_same_commit_command(project):
+    command = commit_command("2025", "data/raw/2025", synthetic=False)
+    assert command in (REPO / "README.md").read_text(encoding="utf-8")
+    steps = "\n".join(new_edition(project, 2025).next_steps())
+    assert command in steps
+    sample = new_edition(project, 2026, sample=True, source="2024")
+    assert commit_command("2026", sample.raw_dir, synthetic=True) in "\n".join(sample.next_steps())
+
+
+def test_the_default_remote_is_inside_the_checkout_and_ignored_by_git(repo):
+    config = (repo / ".dvc" / "config").read_text(encoding="utf-8")
+    assert "url = speicher" in config
+    assert run(["git", "check-ignore", ".dvc/speicher/files/md5/00/x"], repo).strip()

@@ -101,3 +101,14 @@ def test_outside_git_there_is_nothing_to_tag(tmp_path):
     assert release_problems(edition) == [
         f"{edition.project.root} is not a git repository; an edition is released as a git tag."
     ]
+
+
+def test_the_default_remote_inside_the_checkout_is_refused(ready):
+    root = ready.project.root
+    run([str(BIN / "dvc"), "remote", "modify", "lokal", "url", ".dvc/speicher"], root)  # as shipped
+    run([str(BIN / "dvc"), "push", "-q"], root)
+    commit(root, "Speicher im Projekt")
+    publish(ready, engine="nbconvert")
+    problems = "\n".join(release_problems(ready))
+    assert "is .dvc/speicher, inside this checkout" in problems and "dvc remote modify lokal url" in problems
+    assert "dvc push`. Not pushed" not in problems  # everything is pushed; only the place is wrong

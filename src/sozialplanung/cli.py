@@ -247,8 +247,9 @@ def add_data(
     pointer = opened.project.relative(added.pointer)
     where = "pushed to the DVC remote" if added.pushed else "not pushed yet (run `dvc push`)"
     console.print(f"[green]Data version[/] {added.md5} ({added.nfiles} files), {where}.", highlight=False)
+    config = opened.config
     console.print(
-        f'Commit the pointer: git add {pointer} && git commit -m "Rohdaten {opened.config.edition}"',
+        f"Commit the pointer {pointer}: {datastore.commit_command(config.edition, config.data.raw_dir, False)}",
         highlight=False,
         soft_wrap=True,
     )
@@ -272,26 +273,50 @@ def verify(
     published: Annotated[
         Path | None, typer.Option(help="Published site folder or its manifest.json; default: outputs/<edition>/site.")
     ] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option(help="Commit to rebuild instead of the edition's tag, e.g. HEAD for an edition without a tag."),
+    ] = None,
     keep: Annotated[bool, typer.Option(help="Keep the temporary checkout with the rebuilt edition.")] = False,
 ) -> None:
-    """Rebuild a released edition from its tag and data version; compare every file's sha256."""
+    """Check the published files against their manifest, rebuild the edition from its tag (or --rev) and
+    data version, and compare every file and stage output."""
     result = verifying.verify_edition(
-        project_dir, edition or latest_edition(project_dir), published=published, keep=keep, progress=_step
+        project_dir, edition or latest_edition(project_dir), published=published, keep=keep, progress=_step, rev=rev
     )
-    for difference in result.differences:
-        typer.echo(difference.describe())
+    for note in result.notes:
+        console.print(note, highlight=False, soft_wrap=True)
+    sections = (
+        ("Published files that differ from their manifest.json (changed after publishing):", result.published_changes),
+        ("Raw data:", result.data_problems),
+        ("Rebuilt files that differ from the published manifest.json:", result.differences),
+        ("Stage outputs that differ from dvc.lock:", result.lock_differences),
+        ("Why the rebuild differs:", result.reasons),
+    )
+    for heading, items in sections:
+        if items:
+            typer.echo(heading)
+            for item in items:
+                typer.echo(f"  {item.describe() if hasattr(item, 'describe') else item}")
     if result.rebuilt_site is not None:
         typer.echo(f"Rebuilt site kept at {result.rebuilt_site}")
-    if result.differences:
+    where = f"{result.ref} ({result.commit[:12]})"
+    if not result.identical:
+        counts = [
+            f"{len(result.published_changes)} published file(s) changed" if result.published_changes else "",
+            f"{len(result.data_problems)} raw-data problem(s)" if result.data_problems else "",
+            f"{len(result.differences)} of {result.compared} files differ" if result.differences else "",
+            f"{len(result.lock_differences)} stage output(s) differ" if result.lock_differences else "",
+            "" if result.rebuilt else "not rebuilt",
+        ]
         console.print(
-            f"[bold red]{len(result.differences)} of {result.compared} files differ[/] between the published edition "
-            f"and the rebuild of {result.tag} ({result.commit[:12]}).",
+            f"[bold red]Not verified[/] ({where}): " + "; ".join(c for c in counts if c) + ".",
             highlight=False,
             soft_wrap=True,
         )
         raise typer.Exit(1)
     console.print(
-        f"[green]Identical[/]: all {result.compared} files of {result.tag} rebuilt byte for byte.",
+        f"[green]Identical[/]: all {result.compared} files and every stage output of {where} rebuilt byte for byte.",
         highlight=False,
         soft_wrap=True,
     )

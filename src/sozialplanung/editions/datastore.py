@@ -3,7 +3,8 @@
 Raw data never enters git. ``sozialbericht add-data`` copies an export into the edition's raw
 folder, tracks it with ``dvc add`` (git then holds only ``data/raw/<edition>.dvc``, a pointer with
 the data's hash) and pushes it to the DVC remote: by default the local folder configured in
-``.dvc/config``; S3, WebDAV or SSH for a city's storage (see the README).
+``.dvc/config`` (``.dvc/speicher``, inside the project and ignored by git, so no two clones share
+it by accident); S3, WebDAV or SSH for a city's storage (see the README).
 """
 
 from __future__ import annotations
@@ -120,6 +121,16 @@ def _copy_files(source: Path, target: Path) -> None:
             destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
+
+
+def commit_command(edition: str, raw_dir: str, synthetic: bool) -> str:
+    """How an edition's sources are committed before it is built (the README, ``new-edition`` and
+    ``add-data`` all say this one command): parameters, pipeline, notebooks and, for real data, the
+    raw folder's ``.dvc`` pointer (``dvc add`` lists the folder in ``data/raw/.gitignore``)."""
+    paths = [f"params/{edition}.yaml", "dvc.yaml", "notebooks/"]
+    if not synthetic:
+        paths += [f"{raw_dir}.dvc", "data/raw/.gitignore"]
+    return f'git add {" ".join(paths)} && git commit -m "Ausgabe {edition}"'
 
 
 def pipeline_status(project_root: Path) -> dict:

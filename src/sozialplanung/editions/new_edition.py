@@ -1,7 +1,8 @@
 """Starting a new edition: its parameter file, the pipeline pointed at it, and what to do next.
 
 ``sozialbericht new-edition 2025`` copies the newest earlier edition's ``params/<year>.yaml`` and
-changes what belongs to the year (edition, title, year, Stichtag, raw-data folder), keeping every
+changes what belongs to the year (edition, title, year, Stichtag, raw-data folder: ``data/raw/<year>``
+for real data, ``data/raw/sample-<year>`` for a sample edition, never another edition's), keeping every
 comment; it points ``dvc.yaml`` at the new file (the pipeline always builds one edition — a past
 edition is its git tag plus the data version its ``dvc.lock`` records) and sets the chapter
 notebooks' default edition. An edition on real data has no ``sample`` stage: its raw folder is
@@ -20,6 +21,7 @@ import yaml
 from sozialplanung.core.config import load_config
 from sozialplanung.core.errors import ConfigError
 from sozialplanung.core.paths import ProjectPaths
+from sozialplanung.editions.datastore import commit_command
 
 PIPELINE_FILE = "dvc.yaml"
 SAMPLE_STAGE = "sample"
@@ -51,14 +53,17 @@ class NewEdition:
         return [
             f"1. Review params/{e}.yaml (title, first_year, chapters, key figures, thresholds).",
             *[f"2. {line}" if number == 0 else line for number, line in enumerate(data)],
-            f"3. Commit: git add params/{e}.yaml {PIPELINE_FILE} notebooks/"
-            + ("" if self.synthetic else f" {self.raw_dir}.dvc")
-            + f' && git commit -m "Ausgabe {e}"',
+            f"3. Commit: {commit_command(e, self.raw_dir, self.synthetic)}",
             f"4. Build: dvc repro   (validates the data, then writes outputs/{e}/site)",
-            f"5. Review outputs/{e}/site/index.html, fix and rebuild; then commit dvc.lock.",
+            f'5. Review outputs/{e}/site/index.html, fix and rebuild; then: git commit -am "Ausgabe {e} gebaut"',
             f"6. Release: dvc push && sozialbericht release --edition {e}   (tags edition-{e}),"
             f" then git push origin edition-{e}",
         ]
+
+
+def sample_raw_dir(edition: str) -> str:
+    """A sample edition's own raw folder: building one edition never touches another's data."""
+    return f"data/raw/sample-{edition}"
 
 
 def previous_edition(project: ProjectPaths, edition: str) -> str:
@@ -83,9 +88,7 @@ def new_edition(project_dir: str | Path, year: int, sample: bool = False, source
         raise ConfigError(f"params/{edition}.yaml exists already; edit it, or remove it to start over.")
     previous = source or previous_edition(project, edition)
     old = load_config(project.params_file(previous))
-    raw_dir = (
-        old.data.raw_dir if sample and old.data.synthetic else "data/raw/sample" if sample else f"data/raw/{edition}"
-    )
+    raw_dir = sample_raw_dir(edition) if sample else f"data/raw/{edition}"
     text = edition_parameters(
         project.params_file(previous).read_text(encoding="utf-8"), old.year, year, raw_dir, sample
     )

@@ -6,18 +6,21 @@ what to do:
 
 - the working tree is committed, ``dvc.lock`` included;
 - the pipeline is up to date (``dvc status`` is empty);
-- the DVC remote has all data and outputs (``dvc status --cloud`` is empty);
+- the DVC remote has all data and outputs (``dvc status --cloud`` is empty) and is not the
+  default folder inside this checkout, from which no one else could fetch them;
 - the built site is intact (its files match its ``manifest.json``) and was built from exactly the
   commit being tagged (clean tree, same source commit, same raw-data version).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import SozialplanungError
 from sozialplanung.core.formats import format_date
 from sozialplanung.core.scm import git, git_state, in_git_repository, tag_commit, working_tree_changes
-from sozialplanung.editions.datastore import default_remote, pipeline_status, unpushed
+from sozialplanung.editions.datastore import default_remote, pipeline_status, remotes, unpushed
 from sozialplanung.site.manifest import check_site
 from sozialplanung.site.provenance import data_version, read
 
@@ -58,9 +61,17 @@ def release_problems(edition: Edition) -> list[str]:
         problems.append(
             "The pipeline is not up to date; run `dvc repro` and commit dvc.lock. Changed:\n" + _listed(sorted(status))
         )
-    if default_remote(root) is None:
+    remote = default_remote(root)
+    if remote is None:
         problems.append("No default DVC remote is configured (see the README); the data could not be fetched later.")
     else:
+        url = remotes(root).get(remote, "")
+        if "://" not in url and Path(url).resolve().is_relative_to(root):
+            problems.append(
+                f"The default DVC remote {remote} is {edition.project.relative(Path(url))}, inside this checkout: "
+                "no one else could fetch the data to verify the edition. Point it at shared storage, e.g. "
+                f"`dvc remote modify {remote} url /mnt/sozialplanung/dvc-speicher` (see the README), then `dvc push`."
+            )
         missing = unpushed(root)
         if missing:
             problems.append(
