@@ -4,18 +4,22 @@
 # For developers:
 #   make test-quick   everything but the whole-edition builds (a few minutes)
 #   make lint         ruff (lint and format check) and clean notebooks
+#   make locales      the German locale de_DE.UTF-8 in .venv/locale (for tests/test_reproducible.py)
 #   make format       let ruff format the code and fix what it can
+#   make lock         dvc.lock as a fresh clone of HEAD builds it (commit it after code changes)
 # Releasing and checking an edition (see README, "Editions, data versions and exact rebuilds"):
 #   make release EDITION=2025   tag edition-2025 after checking it is committed, built and pushed
-#   make verify EDITION=2025    rebuild edition-2025 from its tag and data; compare every file
+#   make verify EDITION=2025    check edition-2025's files, rebuild it from its tag and data, compare
+#   make verify EDITION=2024 REV=HEAD   the same for a commit without a tag (the sample edition)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 LINTED := src tests benchmarks notebooks
+LOCALES := $(VENV)/locale
 
-.PHONY: setup hooks edition test test-quick lint format release verify clean-outputs
+.PHONY: setup hooks locales lock edition test test-quick lint format release verify clean-outputs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +36,32 @@ hooks:
 		git config core.hooksPath .githooks && echo "git hooks: .githooks (raw-data guard, lint)"; \
 	fi
 
+# A real German locale for the reproducibility test, compiled into the environment (no root needed;
+# the test sets LOCPATH). It needs the locale sources of Debian's `locales` package, which .ci/run installs.
+locales: $(LOCALES)/de_DE.UTF-8
+
+$(LOCALES)/de_DE.UTF-8:
+	@if command -v localedef >/dev/null && [ -f /usr/share/i18n/locales/de_DE ]; then \
+		mkdir -p $(LOCALES) && localedef -i de_DE -f UTF-8 $@ || test -f $@/LC_CTYPE; \
+	else \
+		echo "de_DE.UTF-8 not generated: install the locale sources (Debian: apt-get install locales)." >&2; \
+		echo "tests/test_reproducible.py then reports that it could not build with a German locale." >&2; \
+	fi
+
 edition: setup
 	$(BIN)/dvc repro
 	@echo
 	@echo "Sample edition built: open outputs/$$($(BIN)/python -c 'from sozialplanung.core.config import latest_edition; print(latest_edition())')/site/index.html in a browser."
 
-test: setup lint
+# dvc.lock must be what a fresh clone's `make edition` writes: build HEAD (committed files only, not
+# this working tree) in a temporary clone with its own package code and copy its dvc.lock here.
+lock: setup
+	@work=$$(mktemp -d) && git clone -q . "$$work/klon" && \
+	(cd "$$work/klon" && PYTHONPATH="$$work/klon/src" $(BIN)/dvc repro -q) && \
+	cp "$$work/klon/dvc.lock" dvc.lock && rm -rf "$$work" && \
+	echo "dvc.lock rebuilt from $$(git rev-parse --short HEAD); commit it: git commit -m 'Record the pipeline state in dvc.lock' dvc.lock"
+
+test: setup locales lint
 	$(BIN)/python -m pytest
 
 test-quick: setup
@@ -56,7 +80,7 @@ release: setup
 	$(BIN)/sozialbericht release $(if $(EDITION),--edition $(EDITION))
 
 verify: setup
-	$(BIN)/sozialbericht verify $(EDITION)
+	$(BIN)/sozialbericht verify $(EDITION) $(if $(REV),--rev $(REV))
 
 clean-outputs:
 	rm -rf outputs/*/ data/processed/

@@ -1,0 +1,93 @@
+"""A fresh clone, `make edition`, and the repository is as clean as before: `git status --porcelain` and
+`dvc status` print nothing, because every build writes the same bytes and the committed `dvc.lock`
+is what a build writes. Then `sozialbericht verify <edition> --rev HEAD` checks it without a tag."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, COMMAND_ENV, REPO, profile_only, run_result
+
+pytestmark = pytest.mark.slow
+VENV = BIN.parent
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Sozialplanung",
+    "GIT_AUTHOR_EMAIL": "sozialplanung@example.org",
+    "GIT_COMMITTER_NAME": "Sozialplanung",
+    "GIT_COMMITTER_EMAIL": "sozialplanung@example.org",
+}
+
+
+def _env(project: Path) -> dict[str, str]:
+    """The shared environment's tools; the checkout's own package code (as `make setup` there would install)."""
+    return {**COMMAND_ENV, **IDENTITY, "PYTHONPATH": str(project / "src")}
+
+
+def _run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    return run_result([str(a) for a in args], cwd, env=_env(cwd), check=check)
+
+
+def _committed_files(target: Path) -> Path:
+    """The tracked files of the project (as committed, plus edits not yet committed), in a new folder."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for name in filter(None, files.decode().split("\0")):
+        if (REPO / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    return target
+
+
+def test_the_committed_dvc_lock_records_the_committed_sources(tmp_path):
+    """`dvc status` of an unbuilt copy: only outputs are missing, no dependency or parameter changed.
+    Fails when code, notebooks or parameters were committed without rebuilding and committing dvc.lock."""
+    project = _committed_files(tmp_path / "kopie")
+    status = json.loads(_run([BIN / "dvc", "status", "--json"], project).stdout or "{}")
+    stale = {
+        stage: [entry for entry in entries if "changed outs" not in entry]
+        for stage, entries in status.items()
+        if any("changed outs" not in entry for entry in entries)
+    }
+    assert stale == {}, (
+        "dvc.lock does not describe the committed sources; rebuild from a clean tree and commit it "
+        f"(`dvc repro && git commit dvc.lock`):\n{json.dumps(stale, indent=1)}"
+    )
+
+
+def test_fresh_clone_make_edition_leaves_git_and_dvc_clean_and_verifies_without_a_tag(tmp_path):
+    # The project as a developer commits it: sources, then (after a build) the dvc.lock that build wrote.
+    origin = profile_only(_committed_files(tmp_path / "origin"))  # three district profiles
+    _run(["git", "init", "-q"], origin)
+    _run(["git", "add", "-A"], origin)
+    _run(["git", "commit", "-qm", "Ausgabe 2024"], origin)
+    _run([BIN / "dvc", "repro"], origin)
+    changed = _run(["git", "status", "--porcelain"], origin).stdout.splitlines()
+    assert {line[3:] for line in changed} <= {"dvc.lock"}, changed  # a build changes nothing else
+    _run(["git", "commit", "-qam", "Ausgabe 2024 gebaut"], origin)
+
+    # A new user: clone, `make edition` (with the shared environment instead of a new .venv).
+    clone = tmp_path / "ein" / "anderer" / "ordner"
+    _run(["git", "clone", "-q", origin, clone], tmp_path)
+    stamp = f"{VENV}/.installed"
+    _run(["make", "edition", f"VENV={VENV}", "-o", stamp], clone)
+    assert (clone / "outputs/2024/site/index.html").is_file()
+    assert _run(["git", "status", "--porcelain"], clone).stdout == ""
+    assert json.loads(_run([BIN / "dvc", "status", "--json"], clone).stdout or "{}") == {}
+
+    # Running a chapter again outside DVC writes the same bytes: DVC still sees nothing to do.
+    _run([BIN / "sozialbericht", "execute", "--chapter", "01_bevoelkerung"], clone)
+    assert json.loads(_run([BIN / "dvc", "status", "--json"], clone).stdout or "{}") == {}
+    assert (clone / "outputs/2024/logs/execution.log").is_file()
+
+    started = time.monotonic()
+    verified = _run([BIN / "sozialbericht", "verify", "2024", "--rev", "HEAD"], clone, check=False)
+    print(f"verify --rev HEAD (eight chapters, three profiles): {time.monotonic() - started:.0f} s")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "Hashing the published files" in verified.stderr and "Identical" in verified.stderr
+    assert _run(["git", "status", "--porcelain"], clone).stdout == ""
+    assert _run(["git", "worktree", "list"], clone).stdout.count("\n") == 1
