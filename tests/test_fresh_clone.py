@@ -46,7 +46,8 @@ def _committed_files(target: Path) -> Path:
 def test_the_committed_dvc_lock_records_the_committed_sources(tmp_path):
     """`dvc status` of an unbuilt copy: only outputs are missing, no dependency or parameter changed.
     Fails when code, notebooks or parameters were committed without rebuilding and committing dvc.lock."""
-    project = _committed_files(tmp_path / "kopie")
+    project = tmp_path / "kopie"
+    _run(["git", "clone", "-q", REPO, project], tmp_path)  # HEAD: what is committed, not the working tree
     status = json.loads(_run([BIN / "dvc", "status", "--json"], project).stdout or "{}")
     stale = {
         stage: [entry for entry in entries if "changed outs" not in entry]
@@ -54,8 +55,8 @@ def test_the_committed_dvc_lock_records_the_committed_sources(tmp_path):
         if any("changed outs" not in entry for entry in entries)
     }
     assert stale == {}, (
-        "dvc.lock does not describe the committed sources; rebuild from a clean tree and commit it "
-        f"(`dvc repro && git commit dvc.lock`):\n{json.dumps(stale, indent=1)}"
+        "dvc.lock does not describe the committed sources; rebuild it from HEAD and commit it "
+        f"(`make lock && git commit dvc.lock`):\n{json.dumps(stale, indent=1)}"
     )
 
 
