@@ -44,16 +44,18 @@ def _committed_files(target: Path) -> Path:
 
 
 def test_the_committed_dvc_lock_records_the_committed_sources(tmp_path):
-    """`dvc status` of an unbuilt copy: only outputs are missing, no dependency or parameter changed.
+    """`dvc status` of an unbuilt clone of HEAD: outputs are missing, but no source or parameter changed.
     Fails when code, notebooks or parameters were committed without rebuilding and committing dvc.lock."""
     project = tmp_path / "kopie"
     _run(["git", "clone", "-q", REPO, project], tmp_path)  # HEAD: what is committed, not the working tree
     status = json.loads(_run([BIN / "dvc", "status", "--json"], project).stdout or "{}")
-    stale = {
-        stage: [entry for entry in entries if "changed outs" not in entry]
-        for stage, entries in status.items()
-        if any("changed outs" not in entry for entry in entries)
-    }
+    stale = {}
+    for stage, entries in status.items():
+        for entry in entries:
+            # Upstream outputs are missing ("deleted") before a build; a changed source or parameter is not.
+            changed = {path: what for path, what in entry.get("changed deps", {}).items() if what != "deleted"}
+            if changed or "changed params" in entry or "changed command" in entry:
+                stale[stage] = entry
     assert stale == {}, (
         "dvc.lock does not describe the committed sources; rebuild it from HEAD and commit it "
         f"(`make lock && git commit dvc.lock`):\n{json.dumps(stale, indent=1)}"
