@@ -19,7 +19,6 @@ from sozialplanung.core.errors import DataError
 from sozialplanung.data import load
 from sozialplanung.data.ages import KEYS, POPULATION_GROUPS, population
 from sozialplanung.data.contract import HOUSEHOLDS_WITH_CHILDREN, TABLES
-from sozialplanung.data.relations import Cells, residents
 from sozialplanung.statistics.confidentiality import audit_frame, protect_indicators
 
 if TYPE_CHECKING:
@@ -44,8 +43,6 @@ class _Count:
     tables: tuple[str, ...]
     compute: Callable[[Tables], pd.Series]
     short: str | None = None
-    cells: Cells | None = None
-    """The raw cells it sums per district (for the confidentiality model); None for city-only counts."""
 
 
 def _residents(group: str, nationality: str | None = None, text: str | None = None) -> _Count:
@@ -56,7 +53,6 @@ def _residents(group: str, nationality: str | None = None, text: str | None = No
         ("bevoelkerung",),
         lambda t: population(t["bevoelkerung"], age, nationality=nationality),
         short,
-        residents(age, nationality),
     )
 
 
@@ -78,7 +74,7 @@ def _sum(
         keys = [key for key in KEYS if key in TABLES[table].keys]
         return values.groupby([frame[key] for key in keys]).sum().astype("int64")
 
-    return _Count(text, (table,), compute, short, Cells(table, columns, (where,) if where else ()))
+    return _Count(text, (table,), compute, short)
 
 
 def _city(series: pd.Series) -> pd.Series:
@@ -297,10 +293,6 @@ _DEFINITIONS = (
 )
 
 INDICATORS: tuple[Indicator, ...] = tuple(definition for definition, _, _ in _DEFINITIONS)
-INDICATOR_CELLS: dict[str, tuple[Cells, Cells]] = {
-    d.id: (num.cells, den.cells) for d, num, den in _DEFINITIONS if num.cells and den.cells and d.level == "stadtbezirk"
-}
-"""The raw cells of each district-level indicator's numerator and denominator."""
 INDICATOR_BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
 _COUNTS: dict[str, tuple[_Count, _Count]] = {d.id: (num, den) for d, num, den in _DEFINITIONS}
 
