@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from sozialplanung.data.contract import TABLES, TableSpec
 from sozialplanung.data.districts import CITY_TOTAL, NAME_COLUMNS, DistrictNames, fold
 from sozialplanung.data.layout import HEADER_SEARCH_ROWS, PROTECTED_SYMBOLS, ZERO_SYMBOLS, Layout, find_layout
 from sozialplanung.data.problems import Problem
+
+if TYPE_CHECKING:
+    from sozialplanung.core.config import Edition
 
 DISTRICT_COLUMNS = {
     "kennziffer": "int64",
@@ -89,6 +93,13 @@ def select_districts(districts: pd.DataFrame, kennziffern: tuple[int, ...], wher
             f"know; known: {', '.join(map(str, districts['kennziffer']))}."
         )
     return districts[districts["kennziffer"].isin(kennziffern)].reset_index(drop=True)
+
+
+def profile_districts(edition: Edition) -> pd.DataFrame:
+    """The districts that get a profile page: every statistical district of the reference data, or
+    those the edition's ``profiles.districts`` names (an unknown kennziffer raises :class:`DataError`)."""
+    where = f"params/{edition.config.edition}.yaml: profiles.districts"
+    return select_districts(read_districts(edition.project.districts_file), edition.config.profiles.districts, where)
 
 
 # --- column kinds --------------------------------------------------------------------------------

@@ -7,18 +7,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pandas as pd
-
 from sozialplanung.core.atomic import replace_directory
 from sozialplanung.core.config import Edition
-from sozialplanung.data.load import read_districts, select_districts
+from sozialplanung.data.load import profile_districts
 from sozialplanung.execution.notebook import notebook_parameters, run_notebook
-
-
-def profile_districts(edition: Edition) -> pd.DataFrame:
-    """The districts that get a profile: every statistical district, or ``profiles.districts``."""
-    where = f"params/{edition.config.edition}.yaml: profiles.districts"
-    return select_districts(read_districts(edition.project.districts_file), edition.config.profiles.districts, where)
 
 
 def execute_profiles(

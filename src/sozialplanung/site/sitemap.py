@@ -10,7 +10,8 @@ accessibility statement; chapters and profiles link to their neighbours.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+
+import pandas as pd
 
 from sozialplanung.core.config import Edition, EditionConfig
 from sozialplanung.data import load
@@ -91,10 +92,8 @@ def profile_page(district: District) -> Page:
     )
 
 
-def read_district_list(path: Path, kennziffern: tuple[int, ...] = (), where: str = "") -> tuple[District, ...]:
-    """The statistical districts of the reference data (those of ``kennziffern`` when it names
-    any), in kennziffer order."""
-    frame = load.select_districts(load.read_districts(path), kennziffern, where)
+def district_list(frame: pd.DataFrame) -> tuple[District, ...]:
+    """The statistical districts of a reference-data frame, in its order."""
     return tuple(
         District(int(row.kennziffer), str(row.stadtbezirk), str(row.stadtbereich), str(row.teil))
         for row in frame.itertuples(index=False)
@@ -151,6 +150,4 @@ class SiteMap:
 def site_map(edition: Edition) -> SiteMap:
     """The pages of ``edition``; the districts come from the project's reference data, limited to
     ``profiles.districts`` where the edition names some."""
-    config = edition.config
-    where = f"params/{config.edition}.yaml: profiles.districts"
-    return SiteMap.of(config, read_district_list(edition.project.districts_file, config.profiles.districts, where))
+    return SiteMap.of(edition.config, district_list(load.profile_districts(edition)))
