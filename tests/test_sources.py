@@ -15,10 +15,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sozialplanung.core.errors import DataError, ValidationFailed
+from sozialplanung.core.errors import ConfigError, DataError, ValidationFailed
 from sozialplanung.data import files, load
 from sozialplanung.data.contract import TABLES
 from sozialplanung.data.districts import ALIAS_FILE, district_names
+from sozialplanung.data.layout import PROTECTED_SYMBOLS, ZERO_SYMBOLS
 from sozialplanung.data.validate import EXAMPLES, inspect_raw, validate_raw
 from test_validate import DISTRICTS, HERE, REPO, YEARS, problems_of, put, row, valid_tables, write_raw
 
@@ -103,6 +104,77 @@ def test_the_same_table_on_two_sheets_is_an_error(tmp_path):
         load.read_raw_table(tmp_path, WOHNGELD)
 
 
+def two_sheet_workbook(folder: Path, titles: tuple[str, str] = ("2023", "Daten 2024")) -> Path:
+    """``wohngeld.xlsx`` with the table on two sheets: the first with every count 99, the second valid."""
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = titles[0]
+    header, *data = wohngeld_rows()
+    for values in [header, *([jahr, code, 99] for jahr, code, _ in data)]:
+        workbook.active.append(values)
+    second = workbook.create_sheet(titles[1])
+    second.append(["Wohngeldhaushalte nach Stadtbezirken"])
+    for values in [header, *data]:
+        second.append(values)
+    path = folder / "wohngeld.xlsx"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("asked", ["Daten 2024", "daten 2024"])
+def test_sheet_named_in_the_parameters_is_read(tmp_path, asked):
+    raw_dir = write_raw({k: v for k, v in valid_tables().items() if k != "wohngeld"}, tmp_path / "raw")
+    two_sheet_workbook(raw_dir)
+    with pytest.raises(DataError, match="both hold a table wohngeld; .* name the one to read in data.sheets"):
+        load.read_raw_table(raw_dir, WOHNGELD)  # without the parameter: found twice, never picked silently
+    table = load.read_raw_table(raw_dir, WOHNGELD, sheet=asked)
+    assert "data read from sheet 'Daten 2024' (named in data.sheets)" in table.notes
+    assert table.first_row == 3 and table.frame["haushalte"].tolist() == [12] * 66
+    tables = validate_raw(raw_dir, DISTRICTS, YEARS, sheets={"wohngeld": asked})
+    assert tables["wohngeld"]["haushalte"].sum() == 66 * 12
+
+
+def test_sheet_named_in_the_parameters_is_used_even_when_another_fits_better(tmp_path):
+    """The named sheet is read as it is: no other sheet is searched."""
+    two_sheet_workbook(tmp_path, ("Daten", "Alt"))
+    table = load.read_raw_table(tmp_path, WOHNGELD, sheet="Alt")
+    assert table.frame["haushalte"].tolist() == [12] * 66
+    table = load.read_raw_table(tmp_path, WOHNGELD, sheet="Daten")
+    assert table.frame["haushalte"].tolist() == [99] * 66
+
+
+def test_missing_named_sheet_names_the_file_the_sheet_and_the_sheets_present(tmp_path):
+    raw_dir = write_raw({k: v for k, v in valid_tables().items() if k != "wohngeld"}, tmp_path / "raw")
+    two_sheet_workbook(raw_dir)
+    expected = "wohngeld.xlsx has no sheet 'Daten 2025', which data.sheets .* its sheets: '2023', 'Daten 2024'"
+    with pytest.raises(DataError, match=expected):
+        load.read_raw_table(raw_dir, WOHNGELD, sheet="Daten 2025")
+    found = inspect_raw(raw_dir, DISTRICTS, YEARS, NAMES, sheets={"wohngeld": "Daten 2025"})
+    [problem] = [p for p in found.problems if p.file == "wohngeld.xlsx"]
+    assert "no sheet 'Daten 2025'" in problem.rule and "'2023', 'Daten 2024'" in problem.rule
+
+
+def test_named_sheet_without_the_header_says_which_sheet(tmp_path):
+    two_sheet_workbook(tmp_path)
+    workbook = openpyxl.load_workbook(tmp_path / "wohngeld.xlsx")
+    workbook.create_sheet("Hinweise").append(["Erläuterungen"])
+    workbook.save(tmp_path / "wohngeld.xlsx")
+    with pytest.raises(DataError, match=r"wohngeld.xlsx, sheet 'Hinweise' \(named in data.sheets\): no header row"):
+        load.read_raw_table(tmp_path, WOHNGELD, sheet="Hinweise")
+
+
+def test_sheet_named_for_a_text_file_is_an_error(tmp_path):
+    raw_dir = write_raw(valid_tables(), tmp_path / "raw")
+    with pytest.raises(DataError, match="wohngeld.csv is a text file without sheets, but data.sheets .* 'Daten'"):
+        load.read_raw_table(raw_dir, WOHNGELD, sheet="Daten")
+
+
+def test_sheets_for_a_table_the_contract_does_not_know_are_a_config_error(tmp_path):
+    raw_dir = write_raw(valid_tables(), tmp_path / "raw")
+    with pytest.raises(ConfigError, match="data.sheets names the sheet of 'wohngled', which is no table"):
+        inspect_raw(raw_dir, DISTRICTS, YEARS, NAMES, sheets={"wohngled": "Daten"})
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_footnotes_below_the_data_are_the_source_note(tmp_path, kind):
     notes = ["Quelle: Bundesagentur für Arbeit", "* Werte unter 3 anonymisiert"]
@@ -125,17 +197,39 @@ def test_no_header_says_which_columns_are_expected(tmp_path, kind):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_source_symbols_load_as_protected_and_dash_as_zero(tmp_path, kind):
+    """DIN 55301 and the BA: ``*`` anonymised, ``.`` unknown or secret and ``x`` not applicable are
+    protected at source (each with its own symbol and meaning); ``-`` (and the dashes ``–``, ``—``)
+    is "nichts vorhanden", a true 0 that is not protected."""
     rows = wohngeld_rows()
-    for position, symbol in zip(range(1, 6), ["*", ".", "x", "…", "-"]):
+    symbols = ["*", ".", "x", "…", "-", "–", "—"]
+    for position, symbol in enumerate(symbols, start=1):
         rows[position][2] = symbol
-    table = load.read_raw_table(raw_with(tmp_path, "wohngeld", rows, kind), WOHNGELD)
+    raw_dir = raw_with(tmp_path, "wohngeld", rows, kind)
+    table = load.read_raw_table(raw_dir, WOHNGELD)
     assert table.protected == {
         (0, "haushalte"): "*",
         (1, "haushalte"): ".",
         (2, "haushalte"): "x",
         (3, "haushalte"): "…",
     }
-    assert table.frame["haushalte"].tolist()[:6] == [0, 0, 0, 0, 0, 12]  # placeholders, the true zero, a count
+    # placeholders for the protected cells, true zeros for the dashes, then an ordinary count
+    assert table.frame["haushalte"].tolist()[:8] == [0, 0, 0, 0, 0, 0, 0, 12]
+    assert PROTECTED_SYMBOLS["*"].startswith("anonymisiert")
+    assert PROTECTED_SYMBOLS["."] == "unbekannt oder geheim zu halten"
+    assert "nicht sinnvoll" in PROTECTED_SYMBOLS["x"]  # DIN 55301: Tabellenfach gesperrt, not applicable
+    assert not set(ZERO_SYMBOLS) & set(PROTECTED_SYMBOLS)
+
+    # Through the validation: the three source symbols (and …) are listed in quellschutz.csv with
+    # their symbol; the dashes are not, and stay 0 in the processed table.
+    found = inspect_raw(raw_dir, DISTRICTS, YEARS, NAMES)
+    assert found.problems == []
+    codes = [int(rows[position][1]) for position in range(1, len(symbols) + 1)]
+    protected = found.protected[found.protected["tabelle"] == "wohngeld"]
+    assert protected[["jahr", "kennziffer", "zeichen", "wert"]].values.tolist() == [
+        [2023, code, symbol, 0] for code, symbol in zip(codes[:4], symbols[:4])
+    ]
+    written = found.tables["wohngeld"].set_index(["jahr", "kennziffer"])["haushalte"]
+    assert [written[(2023, code)] for code in codes[4:]] == [0, 0, 0]
 
 
 def test_protected_cells_are_reconciled_with_the_total_row(tmp_path):

@@ -8,9 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sozialplanung.core.errors import ConfigError
 from sozialplanung.core.paths import EditionPaths, ProjectPaths
@@ -20,9 +29,17 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+SheetName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class DataConfig(_Frozen):
     raw_dir: str = Field(description="Folder of the raw tables, relative to the project root")
     synthetic: bool = Field(description="True for the generated sample data")
+    sheets: dict[str, SheetName] = Field(
+        default_factory=dict,
+        description="Table name -> the sheet of its workbook that holds the data; a table not named here: "
+        "the sheet whose header matches the data contract",
+    )
 
 
 class SampleConfig(_Frozen):

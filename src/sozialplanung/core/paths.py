@@ -93,6 +93,12 @@ class EditionPaths:
         return self.tables_dir / f"{table}.csv"
 
     @property
+    def validation_report(self) -> Path:
+        """The validation report of the raw data (every problem, what was read): beside the processed
+        tables, never in the site."""
+        return self.processed_dir / "validierung.html"
+
+    @property
     def indicators_file(self) -> Path:
         return self.processed_dir / "indikatoren.csv"
 

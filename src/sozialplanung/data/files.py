@@ -234,8 +234,13 @@ def read_text_rows(path: Path) -> tuple[list[list[object]], str, str]:
     return text_rows(decoded.text, separator), separator, decoded.encoding
 
 
-def read_sheets(path: Path) -> list[tuple[str, list[list[object]]]]:
-    """Every sheet of a workbook as (name, rows); merged cells hold their value in the first cell."""
+def read_sheets(path: Path, sheet: str | None = None) -> list[tuple[str, list[list[object]]]]:
+    """Every sheet of a workbook as (name, rows); merged cells hold their value in the first cell.
+
+    With ``sheet`` (from ``data.sheets`` of the edition's parameters) only that sheet is read; its
+    name is matched exactly, else without regard to case and surrounding spaces (as Excel compares
+    sheet names). A workbook without it is an error naming the file, the sheet and the sheets present.
+    """
     import openpyxl  # imported here: only workbooks need it
 
     try:
@@ -243,9 +248,19 @@ def read_sheets(path: Path) -> list[tuple[str, list[list[object]]]]:
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise DataError(f"{path.name} cannot be read as an Excel workbook ({exc}); save it again as .xlsx.") from exc
     try:
-        return [
-            (sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in workbook.worksheets
-        ]
+        sheets = workbook.worksheets
+        if sheet is not None:
+            exact = [s for s in sheets if s.title == sheet]
+            sheets = exact or [s for s in sheets if s.title.strip().casefold() == sheet.strip().casefold()]
+            if not sheets:
+                present = ", ".join(repr(s.title) for s in workbook.worksheets) or "none"
+                raise DataError(
+                    f"{path.name} has no sheet {sheet!r}, which data.sheets of the edition's parameters names; "
+                    f"its sheets: {present}. Correct the sheet name in the parameters (or remove the entry to "
+                    "find the sheet by its header)."
+                )
+            sheets = sheets[:1]
+        return [(s.title, [list(row) for row in s.iter_rows(values_only=True)]) for s in sheets]
     finally:
         workbook.close()
 

@@ -1,7 +1,9 @@
 """Where the table sits in a raw file, and the symbols the sources write instead of numbers.
 
 Agency exports put title rows (in a workbook often one merged cell), blank rows and sometimes a
-second sheet around the table, and source and footnote lines below it. :func:`find_layout` takes the
+second sheet around the table, and source and footnote lines below it. The sheet is the one named
+for the table in ``data.sheets`` of the edition's parameters, else the one whose header matches
+best (:func:`sozialplanung.data.load.read_raw_table`). :func:`find_layout` takes the
 row with the most column names of the data contract (case folded, among the first
 :data:`HEADER_SEARCH_ROWS` rows) as the header; below the data, trailing rows that hold one text in
 their first cell only ("Quelle: Bundesagentur für Arbeit", "* Werte unter 3 anonymisiert") are the

@@ -156,8 +156,15 @@ def find_raw_file(raw_dir: Path, spec: TableSpec) -> Path | None:
     return files.find_file(raw_dir, spec.name)
 
 
-def read_raw_table(raw_dir: Path, spec: TableSpec, names: DistrictNames | None = None) -> RawTable:
-    """Read one raw table from ``raw_dir``: find it in its file, parse numbers, dates, names, symbols."""
+def read_raw_table(
+    raw_dir: Path, spec: TableSpec, names: DistrictNames | None = None, sheet: str | None = None
+) -> RawTable:
+    """Read one raw table from ``raw_dir``: find it in its file, parse numbers, dates, names, symbols.
+
+    ``sheet`` (the table's entry in ``data.sheets`` of the edition's parameters) names the workbook
+    sheet that holds the data; without it, the sheet whose header matches the contract best is used.
+    A named sheet the workbook lacks, or a sheet named for a text file, is a :class:`DataError`.
+    """
     path = find_raw_file(raw_dir, spec)
     if path is None:
         raise DataError(f"Neither {spec.name}.csv nor {spec.name}.xlsx found in {raw_dir}.")
@@ -166,19 +173,29 @@ def read_raw_table(raw_dir: Path, spec: TableSpec, names: DistrictNames | None =
     notes = []
     if path.suffix.lower() in files.WORKBOOK_SUFFIXES:
         separator = None
-        sheets = [(title, rows, find_layout(rows, wanted)) for title, rows in files.read_sheets(path)]
-        found = [sheet for sheet in sheets if sheet[2] is not None]
-        best = max((sheet[2].matches for sheet in found), default=0)
-        found = [sheet for sheet in found if sheet[2].matches == best]
+        sheets = [(title, rows, find_layout(rows, wanted)) for title, rows in files.read_sheets(path, sheet)]
+        found = [candidate for candidate in sheets if candidate[2] is not None]
+        best = max((candidate[2].matches for candidate in found), default=0)
+        found = [candidate for candidate in found if candidate[2].matches == best]
         if len(found) > 1:
-            titles = " and ".join(repr(sheet[0]) for sheet in found)
-            raise DataError(f"{path.name}: the sheets {titles} both hold a table {spec.name}; keep it on one sheet.")
+            titles = " and ".join(repr(candidate[0]) for candidate in found)
+            raise DataError(
+                f"{path.name}: the sheets {titles} both hold a table {spec.name}; keep it on one sheet, or name "
+                f"the one to read in data.sheets of the edition's parameters ({spec.name}: <sheet>)."
+            )
         if not found:
-            _no_header(path, spec, sheets[0][1] if sheets else [])
+            _no_header(path, spec, sheets[0][1] if sheets else [], sheets[0][0] if sheet is not None else None)
         title, rows, layout = found[0]
-        if title != sheets[0][0]:
+        if sheet is not None:
+            notes.append(f"data read from sheet {title!r} (named in data.sheets)")
+        elif title != sheets[0][0]:
             notes.append(f"data read from sheet {title!r} (sheet {[s[0] for s in sheets].index(title) + 1})")
     else:
+        if sheet is not None:
+            raise DataError(
+                f"{path.name} is a text file without sheets, but data.sheets of the edition's parameters names the "
+                f"sheet {sheet!r} for table {spec.name}; remove that entry, or deliver the table as a workbook."
+            )
         rows, separator, encoding = files.read_text_rows(path)
         layout = find_layout(rows, wanted)
         if layout is None:
@@ -196,11 +213,12 @@ def read_raw_table(raw_dir: Path, spec: TableSpec, names: DistrictNames | None =
     return _parse(frame, numbers, spec, path, separator, names, notes, layout.note)
 
 
-def _no_header(path: Path, spec: TableSpec, rows: list[list[object]]) -> None:
+def _no_header(path: Path, spec: TableSpec, rows: list[list[object]], sheet: str | None = None) -> None:
     first = next((row for row in rows if any(_clean(v) is not None for v in row)), [])
     shown = ", ".join(str(v) for v in first if _clean(v) is not None)[:200] or "nothing"
+    where = f"{path.name}, sheet {sheet!r} (named in data.sheets)" if sheet is not None else path.name
     raise DataError(
-        f"{path.name}: no header row found in the first {HEADER_SEARCH_ROWS} rows; expected a row with the "
+        f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} rows; expected a row with the "
         f"columns {', '.join(spec.columns)} (the first row holds: {shown}). Name the columns as the data "
         "contract does."
     )

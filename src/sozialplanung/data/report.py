@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from sozialplanung.core.atomic import replace_file
+from sozialplanung.data.layout import PROTECTED_SYMBOLS
 from sozialplanung.data.problems import Inspection, Problem
 
 _HINTS = (
@@ -109,7 +110,10 @@ def render(inspection: Inspection, folder: str) -> str:
             "<h2>Cells protected at source</h2>",
             "<p>Hidden in every published number that rests on them.</p>",
             "<ul>",
-            *(f"<li>{escape(t)}: {n} × {escape(z)}</li>" for (t, z), n in counts.items()),
+            *(
+                f"<li>{escape(t)}: {n} × {escape(z)} — {escape(PROTECTED_SYMBOLS.get(z, 'symbol of the source'))}</li>"
+                for (t, z), n in counts.items()
+            ),
             "</ul>",
         ]
     if inspection.source_notes:

@@ -32,7 +32,7 @@ lists every problem with file, row, column, value and rule. Either way a validat
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from itertools import product
 from pathlib import Path
@@ -42,7 +42,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sozialplanung.core.config import Edition, EditionConfig
-from sozialplanung.core.errors import DataError, ValidationFailed
+from sozialplanung.core.errors import ConfigError, DataError, ValidationFailed
 from sozialplanung.data import files
 from sozialplanung.data.contract import TABLES, TableSpec, table_schema
 from sozialplanung.data.districts import ALIAS_FILE, DistrictNames, district_names
@@ -60,7 +60,6 @@ from sozialplanung.data.rules import MATERIALISED, RULES
 
 EXAMPLES = 5
 """Problems listed per check; the rest are counted."""
-REPORT_NAME = "validierung.html"
 
 
 # --- layer 1: the table schemas ------------------------------------------------------------------
@@ -354,10 +353,30 @@ def bounded(problems: Sequence[Problem], examples: int = EXAMPLES) -> list[Probl
 # --- the stage -----------------------------------------------------------------------------------
 
 
+def check_sheets(sheets: Mapping[str, str]) -> None:
+    """``data.sheets`` of the parameters may only name tables of the data contract (else a ConfigError)."""
+    unknown = sorted(set(sheets) - set(TABLES))
+    if unknown:
+        raise ConfigError(
+            f"data.sheets names the sheet of {', '.join(map(repr, unknown))}, which is no table of the data "
+            f"contract; tables: {', '.join(TABLES)}. Correct the table name in the edition's parameters."
+        )
+
+
 def inspect_raw(
-    raw_dir: Path, districts: pd.DataFrame, years: tuple[int, int], names: DistrictNames | None = None
+    raw_dir: Path,
+    districts: pd.DataFrame,
+    years: tuple[int, int],
+    names: DistrictNames | None = None,
+    sheets: Mapping[str, str] | None = None,
 ) -> Inspection:
-    """Check every raw table in ``raw_dir`` against the data contract; nothing is written."""
+    """Check every raw table in ``raw_dir`` against the data contract; nothing is written.
+
+    ``sheets`` (``data.sheets`` of the edition's parameters) names, per table, the workbook sheet
+    that holds its data; tables not named there are found by their header.
+    """
+    sheets = sheets or {}
+    check_sheets(sheets)
     if not raw_dir.is_dir():
         raise DataError(f"Raw data folder {raw_dir} not found. Fetch it (dvc pull) or generate the sample.")
     names = names or district_names(districts)
@@ -370,7 +389,7 @@ def inspect_raw(
     notes: list[tuple[str, str]] = []
     source_notes: dict[str, str] = {}
     for spec in TABLES.values():
-        raw, unreadable = _read(raw_dir, spec, names)
+        raw, unreadable = _read(raw_dir, spec, names, sheets.get(spec.name))
         problems.extend(unreadable)
         if raw is None:
             continue
@@ -408,20 +427,26 @@ def inspect_raw(
 
 
 def validate_raw(
-    raw_dir: Path, districts: pd.DataFrame, years: tuple[int, int], names: DistrictNames | None = None
+    raw_dir: Path,
+    districts: pd.DataFrame,
+    years: tuple[int, int],
+    names: DistrictNames | None = None,
+    sheets: Mapping[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Validate every raw table in ``raw_dir``: the typed tables, or :class:`ValidationFailed`.
 
     ``years`` (first, last) is both the plausible range of ``jahr`` and the range every district
-    table must cover completely.
+    table must cover completely; ``sheets`` as for :func:`inspect_raw`.
     """
-    inspection = inspect_raw(raw_dir, districts, years, names)
+    inspection = inspect_raw(raw_dir, districts, years, names, sheets)
     if inspection.problems:
         raise ValidationFailed(inspection.problems, failure_message(inspection.problems, str(raw_dir)))
     return inspection.tables
 
 
-def _read(raw_dir: Path, spec: TableSpec, names: DistrictNames) -> tuple[RawTable | None, list[Problem]]:
+def _read(
+    raw_dir: Path, spec: TableSpec, names: DistrictNames, sheet: str | None = None
+) -> tuple[RawTable | None, list[Problem]]:
     """The raw table, or the problem that keeps it from being read (an absent optional table: none)."""
     try:
         path = find_raw_file(raw_dir, spec)
@@ -431,7 +456,7 @@ def _read(raw_dir: Path, spec: TableSpec, names: DistrictNames) -> tuple[RawTabl
         rule = f"required file missing (expected {spec.name}.csv or {spec.name}.xlsx)"
         return None, [Problem(f"{spec.name}.csv", None, None, None, rule)] if spec.required else []
     try:
-        return read_raw_table(raw_dir, spec, names), []
+        return read_raw_table(raw_dir, spec, names, sheet), []
     except DataError as exc:
         return None, [Problem(path.name, None, None, None, str(exc))]
 
@@ -468,8 +493,9 @@ def validation_years(config: EditionConfig) -> tuple[int, int]:
 
 
 def report_path(edition: Edition) -> Path:
-    """The validation report of an edition: next to its processed tables, never in the site."""
-    return edition.paths.processed_dir / REPORT_NAME
+    """The validation report of an edition (:attr:`EditionPaths.validation_report
+    <sozialplanung.core.paths.EditionPaths.validation_report>`): beside its processed tables, never in the site."""
+    return edition.paths.validation_report
 
 
 def run_validation(edition: Edition, say: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
@@ -480,7 +506,7 @@ def run_validation(edition: Edition, say: Callable[[str], None] | None = None) -
     names = district_names(districts, edition.project.districts_file.parent / ALIAS_FILE)
     raw_dir = edition.paths.raw_dir
     folder = edition.project.relative(raw_dir)
-    inspection = inspect_raw(raw_dir, districts, validation_years(edition.config), names)
+    inspection = inspect_raw(raw_dir, districts, validation_years(edition.config), names, edition.config.data.sheets)
     write_report(report_path(edition), inspection, folder)
     for line in [f"Warning: {w}" for w in inspection.warnings] + [f"{f}: {n}" for f, n in inspection.notes]:
         (say or (lambda _: None))(line)
