@@ -291,7 +291,10 @@ def make_edition(root: Path, synthetic: bool = True) -> Edition:
         write_notebook(edition, chapter_id, notebook)
     for district in DISTRICTS:
         write_profile(edition, district[0], profile_notebook(*district))
-    load.write_frame(indicator_frame(), edition.paths.indicators_file)
+    frame = indicator_frame()
+    load.write_frame(frame, edition.paths.indicators_file)
+    statuses = frame[["jahr", "kennziffer", "indikator"]].assign(zaehler_status="", nenner_status="", wert_status="")
+    load.write_frame(statuses, edition.paths.indicator_status_file)
     return edition
 
 

@@ -56,6 +56,12 @@ class SampleConfig(_Frozen):
 
 class ConfidentialityConfig(_Frozen):
     threshold: int = Field(3, ge=1, description="Smallest number of cases a published value may rest on")
+    protection_range: int = Field(
+        2,
+        ge=1,
+        description="How far apart the least and the most a hidden count can be (from what is published) "
+        "must at least lie",
+    )
 
 
 class IndexConfig(_Frozen):

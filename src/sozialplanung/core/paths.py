@@ -108,6 +108,26 @@ class EditionPaths:
         return self.processed_dir / "geheimhaltung.csv"
 
     @property
+    def model_audit_file(self) -> Path:
+        """Internal list of every count the linked confidentiality model hides, and why."""
+        return self.processed_dir / "geheimhaltung_modell.csv"
+
+    @property
+    def indicator_status_file(self) -> Path:
+        """What the report may show of each indicator value (confidentiality statuses)."""
+        return self.processed_dir / "indikatoren_status.csv"
+
+    @property
+    def pyramid_file(self) -> Path:
+        """The profiles' population pyramids: cells, age bands and statuses."""
+        return self.processed_dir / "pyramiden.csv"
+
+    @property
+    def hidden_totals_file(self) -> Path:
+        """City totals of raw columns hidden for confidentiality (usually none)."""
+        return self.processed_dir / "verdeckte_summen.csv"
+
+    @property
     def output_dir(self) -> Path:
         return self.project.root / "outputs" / self.edition
 

@@ -84,6 +84,19 @@ POPULATION_GROUPS: dict[str, AgeRange] = {
 }
 
 
+BROAD_AGE_GROUPS: dict[str, AgeRange] = {
+    "unter 6": AgeRange(0, 6),
+    "6–14": AgeRange(6, 15),
+    "15–17": AgeRange(15, 18),
+    "18–24": AgeRange(18, 25),
+    "25–44": AgeRange(25, 45),
+    "45–64": AgeRange(45, 65),
+    "65–79": AgeRange(65, 80),
+    "80 und älter": AgeRange(80, None),
+}
+"""Broad age groups (labels in years) of the age-structure figure and of coarse population pyramids."""
+
+
 def population(
     bevoelkerung: pd.DataFrame, group: str | AgeRange, by: tuple[str, ...] = KEYS, nationality: str | None = None
 ) -> pd.Series:

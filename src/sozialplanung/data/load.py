@@ -51,6 +51,15 @@ INDICATOR_COLUMNS = {
     "wert": "float64",  # NaN when the denominator is 0
 }
 
+INDICATOR_STATUS_COLUMNS = {
+    "jahr": "int64",
+    "kennziffer": "int64",
+    "indikator": "str",
+    "zaehler_status": "str",  # "" published, else primaer, sekundaer or quelle
+    "nenner_status": "str",
+    "wert_status": "str",
+}
+
 PROTECTED_FILE = "quellschutz.csv"
 """Cells protected at source, beside the processed tables (columns: :data:`PROTECTED_DTYPES`)."""
 PROTECTED_DTYPES = {
@@ -480,6 +489,13 @@ def read_indicators(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"Indicator file {path.name} not found in {path.parent}. Run the indicator stage first.")
     return _read_processed(path, INDICATOR_COLUMNS, list(INDICATOR_COLUMNS), na_columns=("wert",))
+
+
+def read_frame(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
+    """A processed file written by :func:`write_frame`, with exactly ``dtypes``' columns."""
+    if not path.is_file():
+        raise DataError(f"{path.name} not found in {path.parent}. Run its stage first.")
+    return _read_processed(path, dtypes, list(dtypes))
 
 
 def _read_processed(path: Path, dtypes: dict[str, str], columns: list[str], na_columns=()) -> pd.DataFrame:

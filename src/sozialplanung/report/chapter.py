@@ -13,33 +13,52 @@ from pathlib import Path
 import pandas as pd
 
 from sozialplanung.core.config import Edition, open_edition
+from sozialplanung.core.errors import DataError
 from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
-from sozialplanung.data.ages import AgeRange, population
-from sozialplanung.data.load import read_districts, read_indicators, read_tables
+from sozialplanung.data.ages import BROAD_AGE_GROUPS, population
+from sozialplanung.data.load import INDICATOR_STATUS_COLUMNS, read_districts, read_frame, read_indicators, read_tables
 from sozialplanung.report.figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
 from sozialplanung.report.maps import tile_map
-from sozialplanung.report.tables import Column, ReportTable, report_table
+from sozialplanung.report.tables import Column, ReportTable, cell_key, report_table
 from sozialplanung.statistics import indicators as ind
-from sozialplanung.statistics.confidentiality import CITY_NAME, Confidentiality, protect_indicators
+from sozialplanung.statistics.confidentiality import CITY_NAME, SYMBOL_CONFIDENTIAL, Confidentiality
+from sozialplanung.statistics.publication_plan import TOTAL_COLUMNS
 from sozialplanung.statistics.sozialindex import SozialindexResult, compute_sozialindex
 
-STATUS_PARTS = ("zaehler", "nenner", "wert", "zaehler_status", "nenner_status", "wert_status")
-BROAD_AGE_GROUPS = {
-    "unter 6": AgeRange(0, 6),
-    "6–14": AgeRange(6, 15),
-    "15–17": AgeRange(15, 18),
-    "18–24": AgeRange(18, 25),
-    "25–44": AgeRange(25, 45),
-    "45–64": AgeRange(45, 65),
-    "65–79": AgeRange(65, 80),
-    "80 und älter": AgeRange(80, None),
-}
+STATUS_PARTS = (
+    "zaehler",
+    "nenner",
+    "wert",
+    "zaehler_status",
+    "nenner_status",
+    "wert_status",
+    "zaehler_key",
+    "nenner_key",
+    "wert_key",
+)
+
+
+def with_cell_keys(rows: pd.DataFrame) -> pd.DataFrame:
+    """Indicator rows with the public meaning of their numerator, denominator and rate (``<part>_key``)."""
+    return rows.assign(
+        **{
+            f"{part}_key": [
+                cell_key("indikator", i, part, int(j), int(k))
+                for i, j, k in zip(rows["indikator"], rows["jahr"], rows["kennziffer"])
+            ]
+            for part in ("zaehler", "nenner", "wert")
+        }
+    )
+
+
+def count_span(text: str, key: str = "") -> str:
+    """A count in running text, marked so the publish gate checks it whatever word follows, with its
+    public meaning (:func:`~sozialplanung.report.tables.cell_key`) where it has one."""
+    meaning = f' data-zelle="{key}"' if key else ""
+    return f'<span class="anzahl"{meaning}>{text}</span>'
+
+
 SYNTHETIC_SOURCE = "synthetische Beispieldaten (keine amtliche Statistik)"
-
-
-def count_span(text: str) -> str:
-    """A count in running text, marked so the publish gate checks it whatever word follows."""
-    return f'<span class="anzahl">{text}</span>'
 
 
 def rate_column(indicator_id: str) -> Column:
@@ -53,12 +72,28 @@ def rate_column(indicator_id: str) -> Column:
         numerator=f"{indicator_id}:zaehler",
         denominator=f"{indicator_id}:nenner",
         status=f"{indicator_id}:wert_status",
+        keys=f"{indicator_id}:wert_key",
     )
+
+
+def _check_counted(indicator_id: str, part: str) -> None:
+    if part == "nenner" and indicator_id not in ind.COUNTED_DENOMINATORS:
+        raise ValueError(
+            f"The denominator of {indicator_id} is not published as a count, so the confidentiality model "
+            "does not protect it; add the indicator to indicators.COUNTED_DENOMINATORS first."
+        )
 
 
 def count_column(header: str, indicator_id: str, part: str) -> Column:
     """The column of an indicator's numerator (``part="zaehler"``) or denominator (``"nenner"``)."""
-    return Column(header, f"{indicator_id}:{part}", "count", status=f"{indicator_id}:{part}_status")
+    _check_counted(indicator_id, part)
+    return Column(
+        header,
+        f"{indicator_id}:{part}",
+        "count",
+        status=f"{indicator_id}:{part}_status",
+        keys=f"{indicator_id}:{part}_key",
+    )
 
 
 @dataclass(frozen=True)
@@ -106,7 +141,23 @@ class ChapterContext:
         """The indicator file with confidentiality statuses (``zaehler_status`` … ``wert_status``)."""
         frame = read_indicators(self.edition.paths.indicators_file)
         frame = frame[frame["jahr"].between(self.first_year, self.year)].reset_index(drop=True)
-        return protect_indicators(frame, self.config.confidentiality.threshold)
+        statuses = read_frame(self.edition.paths.indicator_status_file, INDICATOR_STATUS_COLUMNS)
+        keys = ["jahr", "kennziffer", "indikator"]
+        merged = frame.merge(statuses, on=keys, how="left", validate="one_to_one", indicator=True)
+        missing = merged[merged["_merge"] != "both"]
+        if not missing.empty:
+            first = missing.iloc[0]
+            raise DataError(
+                f"{self.edition.paths.indicator_status_file.name} has no confidentiality status for "
+                f"{first['indikator']} {first['jahr']}, Kennziffer {first['kennziffer']}: "
+                "run the indicator stage again."
+            )
+        return merged.drop(columns="_merge")
+
+    @cached_property
+    def hidden_totals(self) -> pd.DataFrame:
+        """City totals of raw columns the confidentiality model hides (``jahr``, ``tabelle``, ``spalte``)."""
+        return read_frame(self.edition.paths.hidden_totals_file, TOTAL_COLUMNS)
 
     @cached_property
     def sozialindex(self) -> SozialindexResult:
@@ -118,7 +169,7 @@ class ChapterContext:
 
     # --- numbers for the text ------------------------------------------------------------
 
-    def _city_row(self, indicator_id: str, year: int) -> pd.Series:
+    def city_row(self, indicator_id: str, year: int) -> pd.Series:
         rows = self.indicators[
             (self.indicators["indikator"] == indicator_id)
             & (self.indicators["jahr"] == year)
@@ -130,16 +181,19 @@ class ChapterContext:
 
     def rate_text(self, indicator_id: str, year: int | None = None) -> str:
         """The city's rate, formatted and checked: ``"6,5"``."""
-        return self.published_rate(self._city_row(indicator_id, year or self.year))
+        return self.published_rate(self.city_row(indicator_id, year or self.year))
 
     def numerator_text(self, indicator_id: str, year: int | None = None) -> str:
         """The city's numerator count, formatted and checked: ``"5.012"``."""
-        row = self._city_row(indicator_id, year or self.year)
-        return count_span(self.rule.count_cell(row["zaehler"], row["zaehler_status"]))
+        row = self.city_row(indicator_id, year or self.year)
+        key = cell_key("indikator", indicator_id, "zaehler", int(row["jahr"]), ind.CITY)
+        return count_span(self.rule.count_cell(row["zaehler"], row["zaehler_status"]), key)
 
     def denominator_text(self, indicator_id: str, year: int | None = None) -> str:
-        row = self._city_row(indicator_id, year or self.year)
-        return count_span(self.rule.count_cell(row["nenner"], row["nenner_status"]))
+        _check_counted(indicator_id, "nenner")
+        row = self.city_row(indicator_id, year or self.year)
+        key = cell_key("indikator", indicator_id, "nenner", int(row["jahr"]), ind.CITY)
+        return count_span(self.rule.count_cell(row["nenner"], row["nenner_status"]), key)
 
     def published_rate(self, row: pd.Series) -> str:
         """An indicator row's rate as published (its confidentiality status applied)."""
@@ -151,14 +205,14 @@ class ChapterContext:
 
     def rate_change_text(self, indicator_id: str, since: int, year: int | None = None) -> str:
         """Change of the city's rate in percentage points: ``"+0,3"``."""
-        now = self._city_row(indicator_id, year or self.year)["wert"]
-        then = self._city_row(indicator_id, since)["wert"]
+        now = self.city_row(indicator_id, year or self.year)["wert"]
+        then = self.city_row(indicator_id, since)["wert"]
         return format_change(now - then)
 
     def count_change_percent_text(self, indicator_id: str, since: int, part: str = "zaehler") -> str:
         """Relative change of the city's numerator (or denominator) in percent: ``"+2,1"``."""
-        now = self._city_row(indicator_id, self.year)[part]
-        then = self._city_row(indicator_id, since)[part]
+        now = self.city_row(indicator_id, self.year)[part]
+        then = self.city_row(indicator_id, since)[part]
         return format_change((now - then) / then * 100 if then else float("nan"))
 
     def extremes(self, indicator_id: str, year: int | None = None) -> tuple[str, str]:
@@ -175,7 +229,7 @@ class ChapterContext:
 
     def one_in_text(self, indicator_id: str, year: int | None = None) -> str:
         """``"7"`` for a rate of 14 per 100: "every 7th" as a whole number."""
-        row = self._city_row(indicator_id, year or self.year)
+        row = self.city_row(indicator_id, year or self.year)
         return format_count(round(100 / row["wert"])) if row["wert"] > 0 else SYMBOL_NOT_APPLICABLE
 
     def city_totals(self, table: str, column: str, **where: str) -> pd.Series:
@@ -184,11 +238,28 @@ class ChapterContext:
         for code_column, code in where.items():
             frame = frame[frame[code_column] == code]
         totals = frame.groupby("jahr")[column].sum().astype("int64")
-        return totals[totals.index.isin(self.config.years)]
+        totals = totals[totals.index.isin(self.config.years)]
+        hidden = self.hidden_totals
+        years = hidden.loc[(hidden["tabelle"] == table) & (hidden["spalte"] == column), "jahr"]
+        if years.isin(totals.index).any():
+            raise DataError(
+                f"The confidentiality model hides a city total of {table}.{column} in "
+                f"{', '.join(str(y) for y in sorted(set(years)))}; show this series without those years."
+            )
+        return totals
 
     def count_text(self, table: str, column: str, year: int | None = None, **where: str) -> str:
-        """A city-wide count for the text, formatted and checked: ``"1.131"``."""
-        return count_span(self.rule.count(int(self.city_totals(table, column, **where).get(year or self.year, 0))))
+        """A city-wide count for the text, formatted and checked: ``"1.131"``; ``.`` when the
+        confidentiality model hides any city total of that column in that year (the sum would
+        give it away)."""
+        year = year or self.year
+        hidden = self.hidden_totals
+        if ((hidden["jahr"] == year) & (hidden["tabelle"] == table) & (hidden["spalte"] == column)).any():
+            return count_span(SYMBOL_CONFIDENTIAL)
+        frame = self.tables[table]
+        for code_column, code in where.items():
+            frame = frame[frame[code_column] == code]
+        return count_span(self.rule.count(int(frame.loc[frame["jahr"] == year, column].sum())))
 
     def share_text(self, table: str, part: str, whole: str, year: int | None = None) -> str:
         """City-wide share of one column in another of the same table, per 100: ``"23,2"``."""
@@ -225,7 +296,7 @@ class ChapterContext:
         year = year or self.year
         definition = ind.indicator(indicator_id)
         data = self.by_district(indicator_id, year)
-        city = self._city_row(indicator_id, year)
+        city = self.city_row(indicator_id, year)
         return bar_by_district(
             data[["stadtbezirk", "angezeigt"]].rename(columns={"angezeigt": "wert"}),
             title=f"{definition.name} {year} nach Stadtbezirken",
@@ -349,7 +420,7 @@ class ChapterContext:
         columns = [Column("Stadtbezirk", "stadtbezirk")]
         for indicator_id in indicator_ids:
             values = self.indicators[(self.indicators["indikator"] == indicator_id) & (self.indicators["jahr"] == year)]
-            values = values.set_index("kennziffer")[list(STATUS_PARTS)].add_prefix(f"{indicator_id}:")
+            values = with_cell_keys(values).set_index("kennziffer")[list(STATUS_PARTS)].add_prefix(f"{indicator_id}:")
             rows = rows.join(values, on="kennziffer")
             if indicator_id in bases:
                 columns.append(count_column(bases[indicator_id], indicator_id, "nenner"))
@@ -375,7 +446,7 @@ class ChapterContext:
         columns = [Column("Jahr", "jahr_text")]
         wide["jahr_text"] = wide["jahr"].astype(str)
         for indicator_id in indicator_ids:
-            values = city[city["indikator"] == indicator_id].set_index("jahr")[list(STATUS_PARTS)]
+            values = with_cell_keys(city[city["indikator"] == indicator_id]).set_index("jahr")[list(STATUS_PARTS)]
             wide = wide.join(values.add_prefix(f"{indicator_id}:"), on="jahr")
             columns.append(rate_column(indicator_id))
         return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source)

@@ -51,11 +51,16 @@ class FigureOutput:
     caption: str
     width: int
     height: int
+    cells: tuple[tuple[str, str], ...] = ()
+    """The figure's numbers with their public meaning (``cell_key``, shown text), written as
+    ``data-zellen`` so that the publish gate reads what the picture shows."""
 
     def to_html(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
+        cells = ";".join(f"{key}={text}" for key, text in self.cells)
+        meaning = f' data-zellen="{html.escape(cells)}"' if cells else ""
         return (
-            '<figure class="abbildung">'
+            f'<figure class="abbildung"{meaning}>'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
             f'width="{self.width}" height="{self.height}">'
             f"<figcaption>{html.escape(self.caption)}</figcaption></figure>"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
+from sozialplanung.core.formats import format_count
 from sozialplanung.data.contract import TABLES
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.report.tables import Column, ReportTable, report_table
@@ -72,6 +73,7 @@ def indicator_table(chapter: ChapterContext) -> ReportTable:
 
 def confidentiality_text(chapter: ChapterContext) -> str:
     threshold = chapter.config.confidentiality.threshold
+    protection_range = format_count(chapter.config.confidentiality.protection_range)
     symbols = "\n".join(f"- `{symbol}` {text.format(threshold=threshold)}" for symbol, text in LEGEND.items())
     return (
         "Der Bericht veröffentlicht keine Zahl, aus der sich Angaben über weniger als "
@@ -80,6 +82,15 @@ def confidentiality_text(chapter: ChapterContext) -> str:
         f"{threshold - 1} werden durch „{SYMBOL_CONFIDENTIAL}“ ersetzt (primäre Geheimhaltung), ebenso Quoten, "
         "deren Zähler oder Bezugsgröße so klein ist. Damit ein verborgener Wert nicht aus einer Summe "
         "zurückgerechnet werden kann, werden wo nötig weitere Werte verborgen (sekundäre Geheimhaltung). "
+        "Weil Zahlen verschiedener Tabellen zusammenhängen (Leistungsberechtigte nach SGB II aus erwerbsfähigen "
+        "und nicht erwerbsfähigen Personen, Bevölkerungspyramide und Einwohnerzahl, Quote und Bezugsgröße), "
+        "werden alle Tabellen eines Jahres gemeinsam geprüft: Nach allem, was veröffentlicht ist, muss bei jedem "
+        "verborgenen Wert die Spanne zwischen dem kleinsten und dem größten möglichen Wert mindestens "
+        f"{protection_range} betragen, und er muss den Schwellenwert von {threshold} erreichen können; "
+        f"ein „{SYMBOL_CONFIDENTIAL}“ steht dabei immer für mindestens einen Fall, "
+        "denn eine echte Null wird als „–“ gezeigt. Für kleine Stadtbezirke zeigt die Bevölkerungspyramide "
+        "breitere Altersgruppen oder entfällt. Der Sozialindex wird nur über veröffentlichte Werte berechnet; "
+        "Stadtbezirke mit einem verborgenen Statusindikator sind nicht einbezogen. "
         "Abbildungen zeigen verborgene Werte nicht, sondern lassen eine Lücke. Die Zeichen in den Tabellen:\n\n"
         f"{symbols}"
     )

@@ -6,20 +6,20 @@ comes from here and passes the edition's confidentiality rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import pandas as pd
 
-from sozialplanung.core.formats import format_count
-from sozialplanung.data.ages import population
-from sozialplanung.data.contract import AGE_GROUPS
-from sozialplanung.report.chapter import ChapterContext, count_span, open_chapter
+from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_count
+from sozialplanung.data.load import read_frame
+from sozialplanung.report.chapter import ChapterContext, count_span, open_chapter, with_cell_keys
 from sozialplanung.report.figures import FigureOutput, line_over_years, population_pyramid
 from sozialplanung.report.maps import tile_map
-from sozialplanung.report.sozialraum import has_hidden_status_indicator
-from sozialplanung.report.tables import Column, ReportTable, report_table
+from sozialplanung.report.tables import Column, ReportTable, cell_key, report_table
 from sozialplanung.statistics import indicators as ind
+from sozialplanung.statistics.publication_plan import COARSE, PYRAMID_COLUMNS
+from sozialplanung.statistics.sozialindex import RESIDENTS_INDICATOR
 
 PROFILE_INDICATORS = (
     "sgb2_quote",
@@ -62,22 +62,37 @@ class DistrictProfile:
     def title(self) -> str:
         return f"Stadtteilprofil {self.name}"
 
-    def residents(self) -> pd.Series:
-        """Residents of the district per report year."""
-        counts = population(self.chapter.tables["bevoelkerung"], "gesamt")
-        counts = counts.xs(self.kennziffer, level="kennziffer")
-        return counts[counts.index.isin(self.chapter.config.years)]
+    def resident_rows(self) -> pd.DataFrame:
+        """The district's residents per report year as protected counts (the denominator of the
+        Ausländeranteil: all residents), with their statuses and public meaning."""
+        frame = self.chapter.indicators
+        rows = frame[(frame["indikator"] == RESIDENTS_INDICATOR) & (frame["kennziffer"] == self.kennziffer)]
+        return with_cell_keys(rows.sort_values("jahr")).reset_index(drop=True)
 
     def intro_text(self) -> str:
-        chapter, residents = self.chapter, self.residents()
-        city = population(chapter.tables["bevoelkerung"], "gesamt", by=("jahr",))[chapter.year]
-        now, then = int(residents[chapter.year]), int(residents[chapter.first_year])
+        chapter, rows = self.chapter, self.resident_rows().set_index("jahr")
+        city = chapter.city_row(RESIDENTS_INDICATOR, chapter.year)
+
+        def residents(year: int) -> str:
+            row = rows.loc[year]
+            return count_span(chapter.rule.count_cell(row["nenner"], row["nenner_status"]), row["nenner_key"])
+
+        now = rows.loc[chapter.year]
+        share = (
+            chapter.rule.rate_cell(
+                now["nenner"] / city["nenner"] * 100,
+                now["nenner"],
+                city["nenner"],
+                now["nenner_status"] or city["nenner_status"],
+            )
+            if city["nenner"]
+            else SYMBOL_NOT_APPLICABLE
+        )
         return (
             f"Der Stadtbezirk **{self.name}** (Kennziffer {self.kennziffer}) gehört zum Stadtbereich "
             f"{self.district['stadtbereich']} ({self.district['teil']}). Am {chapter.stichtag} lebten hier "
-            f"{count_span(chapter.rule.count(now))} Menschen "
-            f"({chapter.first_year}: {count_span(chapter.rule.count(then))}), "
-            f"{chapter.rule.rate(now / city * 100, now, city)} % der Einwohnerinnen und Einwohner Marburgs."
+            f"{residents(chapter.year)} Menschen ({chapter.first_year}: {residents(chapter.first_year)}), "
+            f"{share} % der Einwohnerinnen und Einwohner Marburgs."
         )
 
     def _rows(self, indicator_id: str) -> pd.DataFrame:
@@ -101,7 +116,9 @@ class DistrictProfile:
                 {
                     "indikator": f"{ind.indicator(indicator_id).name} ({ind.indicator(indicator_id).unit})",
                     "bezirk": own,
+                    "bezirk_key": cell_key("indikator", indicator_id, "wert", self.chapter.year, self.kennziffer),
                     "stadt": self.chapter.published_rate(city),
+                    "stadt_key": cell_key("indikator", indicator_id, "wert", self.chapter.year, ind.CITY),
                     "rang": f"{format_count(int(position.iloc[0]))} von {format_count(len(shown))}"
                     if len(position)
                     else ".",
@@ -109,8 +126,8 @@ class DistrictProfile:
             )
         columns = [
             Column("Kennzahl", "indikator"),
-            Column(self.name, "bezirk"),
-            Column("Marburg gesamt", "stadt"),
+            Column(self.name, "bezirk", keys="bezirk_key"),
+            Column("Marburg gesamt", "stadt", keys="stadt_key"),
             Column("Rang (1 = höchster Wert)", "rang"),
         ]
         return report_table(
@@ -126,16 +143,23 @@ class DistrictProfile:
         result = self.chapter.sozialindex
         excluded = result.excluded.set_index("kennziffer")["reason"]
         if self.kennziffer in excluded.index:
+            reason = str(excluded[self.kennziffer])
+            why = []
+            if reason.startswith("weniger als"):
+                why.append("Für so kleine Stadtbezirke sind Quoten zu stark vom Zufall geprägt.")
+            if "Geheimhaltung" in reason:
+                why.append(
+                    "In den Index gehen nur veröffentlichte Werte ein, damit sich aus z-Werten, Statuswert "
+                    "und Rang kein geheim gehaltener Wert zurückrechnen lässt."
+                )
             return (
                 f"**Sozialindex:** {self.name} ist nicht in den Sozialindex {result.year} einbezogen: "
-                f"{excluded[self.kennziffer]}. Für so kleine Stadtbezirke sind Quoten zu stark vom Zufall geprägt."
-            )
+                f"{reason}. {' '.join(why)}"
+            ).rstrip()
+        # Only districts whose status indicators are all published are in the index (see sozialindex).
         row = result.values.set_index("kennziffer").loc[self.kennziffer]
-        # A district with a hidden status indicator gets no rank: it would narrow the hidden value down.
         rank = (
-            ""
-            if has_hidden_status_indicator(self.chapter, self.kennziffer)
-            else f" (Rang {format_count(int(row['rank']))} von {format_count(len(result.values))}; "
+            f" (Rang {format_count(int(row['rank']))} von {format_count(len(result.values))}; "
             "Rang 1 = größte soziale Benachteiligung)"
         )
         text = (
@@ -184,32 +208,78 @@ class DistrictProfile:
             f"{chapter.first_year}–{chapter.year}. Quelle: {chapter.source}.",
         )
 
-    def pyramid(self) -> FigureOutput:
-        """Residents by age band and sex at the reference date."""
-        chapter = self.chapter
-        people = chapter.tables["bevoelkerung"]
-        here = people[(people["kennziffer"] == self.kennziffer) & (people["jahr"] == chapter.year)]
-        counts = here.groupby(["altersgruppe", "geschlecht"])["anzahl"].sum()
+    @cached_property
+    def pyramid_cells(self) -> pd.DataFrame:
+        """This district's pyramid cells of the reporting year, as the indicator stage protected them."""
+        cells = read_frame(self.chapter.edition.paths.pyramid_file, PYRAMID_COLUMNS)
+        return cells[(cells["kennziffer"] == self.kennziffer) & (cells["jahr"] == self.chapter.year)]
+
+    def pyramid_text(self) -> str:
+        """What the pyramid shows, and why it is coarser or missing where it is."""
+        cells, threshold = self.pyramid_cells, format_count(self.chapter.rule.threshold)
+        if cells.empty:
+            return (
+                f"Für {self.name} wird keine Bevölkerungspyramide gezeigt: Auch in groben Altersgruppen "
+                f"lebten hier in mindestens einer Gruppe weniger als {threshold} Frauen oder Männer, und "
+                "eine so lückenhafte Pyramide ließe Rückschlüsse auf einzelne Personen zu."
+            )
+        if cells["aufteilung"].iloc[0] == COARSE:
+            return (
+                f"Die Pyramide zeigt {self.name} in groben Altersgruppen: In den feinen Altersgruppen "
+                f"lebten in mindestens einer Gruppe weniger als {threshold} Frauen oder Männer."
+            )
+        return "Die Pyramide zeigt die Einwohnerinnen und Einwohner nach Altersgruppen und Geschlecht."
+
+    def pyramid(self) -> FigureOutput | None:
+        """Residents by age band and sex at the reference date: in the fine age bands, in broad age
+        groups where a fine band holds fewer people than the threshold, or None where even a broad
+        group does (:meth:`pyramid_text` says so)."""
+        chapter, cells = self.chapter, self.pyramid_cells
+        if cells.empty:
+            return None
+        broad = cells["aufteilung"].iloc[0] == COARSE
         rows = [
             {
-                "altersgruppe": group,
-                "reihe": SEX_SIDES[sex],
-                "wert": chapter.rule.count_or_none(int(counts.get((group, sex), 0))),
+                "altersgruppe": row.altersgruppe,
+                "reihe": SEX_SIDES[row.geschlecht],
+                "wert": chapter.rule.count_cell_or_none(row.anzahl, row.status),
             }
-            for group in AGE_GROUPS
-            for sex in ("m", "w")
+            for row in cells.itertuples(index=False)
         ]
-        return population_pyramid(
+        bands = (
+            "in groben Altersgruppen, weil in den feinen Altersgruppen einzelne Werte auf zu wenigen "
+            "Personen beruhen würden"
+            if broad
+            else "nach Alter"
+        )
+        figure = population_pyramid(
             pd.DataFrame(rows),
             title=f"Bevölkerung {self.name} am {chapter.stichtag}",
-            caption=f"Einwohnerinnen und Einwohner im Stadtbezirk {self.name} nach Alter und Geschlecht am "
+            caption=f"Einwohnerinnen und Einwohner im Stadtbezirk {self.name} {bands} und Geschlecht am "
             f"{chapter.stichtag}; nicht ausgewiesene Werte sind mit „.“ markiert. Quelle: {chapter.source}.",
         )
+        keys = tuple(
+            (
+                cell_key("pyramide", chapter.year, self.kennziffer, row.altersgruppe, row.geschlecht),
+                chapter.rule.count_cell(row.anzahl, row.status),
+            )
+            for row in cells.itertuples(index=False)
+        )
+        return replace(figure, cells=keys)
 
     def residents_table(self) -> ReportTable:
-        return self.chapter.count_table(
-            {f"Einwohner {self.name}": self.residents()},
-            caption=f"Einwohnerinnen und Einwohner {self.name} {self.chapter.first_year}–{self.chapter.year}",
+        chapter = self.chapter
+        frame = self.resident_rows().assign(jahr_text=lambda d: d["jahr"].astype(str))
+        columns = [
+            Column("Jahr", "jahr_text"),
+            Column(f"Einwohner {self.name}", "nenner", "count", status="nenner_status", keys="nenner_key"),
+        ]
+        return report_table(
+            frame,
+            columns,
+            caption=f"Einwohnerinnen und Einwohner {self.name} {chapter.first_year}–{chapter.year}",
+            rule=chapter.rule,
+            source=chapter.source,
         )
 
 

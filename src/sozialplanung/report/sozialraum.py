@@ -1,7 +1,7 @@
 """The Sozialräumliche Analyse: the Sozialindex as maps, tables and text for the chapter.
 
-The index itself is computed in :mod:`sozialplanung.statistics.sozialindex`; this module shows it, through
-the edition's confidentiality rule (a z-value or score that would give a hidden rate back is hidden).
+The index itself is computed in :mod:`sozialplanung.statistics.sozialindex`, over published values
+only and without districts whose status values are hidden; this module shows it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_count, form
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.report.figures import FigureOutput
 from sozialplanung.report.maps import tile_map
-from sozialplanung.report.tables import Column, ReportTable, report_table
+from sozialplanung.report.tables import INDEX_KEY, Column, ReportTable, cell_key, report_table
 from sozialplanung.statistics import indicators as ind
 from sozialplanung.statistics.confidentiality import SYMBOL_CONFIDENTIAL
 from sozialplanung.statistics.sozialindex import DYNAMICS_CLASSES, STATUS_CLASSES
@@ -39,22 +39,13 @@ def index_map(chapter: ChapterContext, dynamics: bool = False) -> FigureOutput:
     )
 
 
-def has_hidden_status_indicator(chapter: ChapterContext, kennziffer: int) -> bool:
-    """True when one of the district's status indicators is not published (then neither are its
-    z-values, score or rank, which would narrow the hidden value down)."""
-    for indicator_id in chapter.config.index.status_indicators:
-        row = chapter.by_district(indicator_id).set_index("kennziffer").loc[kennziffer]
-        if chapter.published_rate(row) == SYMBOL_CONFIDENTIAL:
-            return True
-    return False
-
-
 def index_table(chapter: ChapterContext) -> ReportTable:
     """Every district of the index: its status indicators, their z-values, score, classes and rank.
 
-    A z-value would give a hidden rate back (z · SD + mean), and a score with all other z-values
-    would give the hidden z back: for a district with a hidden status indicator both are hidden;
-    its classes stay, as they only say in which range the score lies, but its rank goes too.
+    A district whose status indicator is hidden is not in the index at all
+    (:func:`~sozialplanung.statistics.sozialindex.compute_sozialindex` leaves it out and says why):
+    its z-value would give the hidden rate back (z · SD + mean). Each number carries its meaning
+    (``data-zelle``) for the publish gate's attacker.
     """
     result, ids = chapter.sozialindex, chapter.config.index.status_indicators
     values = result.values.merge(chapter.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
@@ -62,30 +53,37 @@ def index_table(chapter: ChapterContext) -> ReportTable:
     records = []
     for _, row in values.iterrows():
         record = {"stadtbezirk": row["stadtbezirk"]}
-        hidden_any = False
         for indicator_id in ids:
             shown = chapter.published_rate(by_district[indicator_id].loc[row["kennziffer"]])
-            hidden = shown == SYMBOL_CONFIDENTIAL
-            hidden_any |= hidden
+            if shown == SYMBOL_CONFIDENTIAL:
+                raise ValueError(
+                    f"{row['stadtbezirk']} is in the Sozialindex {result.year} although its {indicator_id} is hidden."
+                )
             record[indicator_id] = shown
-            record[f"z_{indicator_id}"] = SYMBOL_CONFIDENTIAL if hidden else format_number(row[f"z_{indicator_id}"], 2)
-        record["score"] = SYMBOL_CONFIDENTIAL if hidden_any else format_number(row["status_score"], 2)
+            record[f"z_{indicator_id}"] = format_number(row[f"z_{indicator_id}"], 2)
+        record["score"] = format_number(row["status_score"], 2)
         record["status"] = str(row["status_class"])
         record["dynamik"] = (
             str(row["dynamics_class"]) if isinstance(row["dynamics_class"], str) else SYMBOL_NOT_APPLICABLE
         )
-        # The rank places the score between its neighbours' scores: hidden with it.
-        record["rang"] = SYMBOL_CONFIDENTIAL if hidden_any else format_count(int(row["rank"]))
+        record["rang"] = format_count(int(row["rank"]))
+        # what each number is, for the publish gate's attacker (route: z · SD + mean)
+        kennziffer = int(row["kennziffer"])
+        for indicator_id in ids:
+            record[f"{indicator_id}_key"] = cell_key("indikator", indicator_id, "wert", result.year, kennziffer)
+        for part in (*(f"z_{i}" for i in ids), "score", "status", "rang"):
+            record[f"{part}_key"] = cell_key(INDEX_KEY, result.year, kennziffer, part)
         records.append(record)
     columns = [Column("Stadtbezirk", "stadtbezirk")]
     for indicator_id in ids:
-        columns.append(Column(ind.indicator(indicator_id).name, indicator_id, "formatted", decimals=1))
-        columns.append(Column(f"z {ind.indicator(indicator_id).name}", f"z_{indicator_id}", "formatted", decimals=2))
+        name = ind.indicator(indicator_id).name
+        columns.append(Column(name, indicator_id, "formatted", decimals=1, keys=f"{indicator_id}_key"))
+        columns.append(Column(f"z {name}", f"z_{indicator_id}", "formatted", decimals=2, keys=f"z_{indicator_id}_key"))
     columns += [
-        Column("Statuswert", "score", "formatted", decimals=2),
-        Column("Status", "status"),
+        Column("Statuswert", "score", "formatted", decimals=2, keys="score_key"),
+        Column("Status", "status", keys="status_key"),
         Column(f"Dynamik {result.earlier_year}–{result.year}", "dynamik"),
-        Column("Rang", "rang", "formatted", decimals=0),
+        Column("Rang", "rang", "formatted", decimals=0, keys="rang_key"),
     ]
     return report_table(
         pd.DataFrame(records),

@@ -82,6 +82,21 @@ class Column:
     decimals: int = 1
     status: str | None = None
     """Column of confidentiality statuses (from ``protect_indicators``/``suppress``); hidden when set."""
+    keys: str | None = None
+    """Column of each cell's public meaning (:func:`cell_key`), written as ``data-zelle``; the
+    publish gate reads the page's numbers with it, as an attacker who knows the headers would."""
+
+
+INDEX_KEY = "sozialindex"
+
+
+def cell_key(*parts: object) -> str:
+    """What a published number is, as the site states it: ``indikator/sgb2_quote/zaehler/2024/211``
+    (an indicator's numerator, denominator or rate in a year and district, 0 = the city),
+    ``pyramide/2024/211/25–44/w`` (a profile's population pyramid cell) or
+    ``sozialindex/2024/211/z_sgb2_quote`` (a district's z-value, ``score``, ``status`` or ``rang`` in
+    the Sozialindex)."""
+    return "/".join(str(part) for part in parts)
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,8 @@ class ReportTable:
     kinds: tuple[ColumnKind, ...] = ()
     decimals: tuple[int, ...] = ()
     table_id: str = ""
+    keys: tuple[tuple[str, ...], ...] = ()
+    """Per row and column the cell's :func:`cell_key` (``""`` where it has none); empty: none."""
 
     def __post_init__(self) -> None:
         width = len(self.headers)
@@ -140,11 +157,13 @@ class ReportTable:
             f'<th scope="col" data-art="{COLUMN_ART[k]}">{esc(h)}</th>' for h, k in zip(self.headers, self.kinds)
         )
         body = []
-        for row in self.rows:
+        for number, row in enumerate(self.rows):
+            keys = self.keys[number] if self.keys else ("",) * len(row)
             cells = [f'<th scope="row">{esc(row[0])}</th>']
-            for value, is_number in zip(row[1:], self.numeric[1:]):
+            for value, is_number, key in zip(row[1:], self.numeric[1:], keys[1:]):
                 css = ' class="zahl"' if is_number else ""
-                cells.append(f"<td{css}>{esc(value)}</td>")
+                meaning = f' data-zelle="{esc(key)}"' if key else ""
+                cells.append(f"<td{css}{meaning}>{esc(value)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         notes = "".join(f"<p>{esc(line)}</p>" for line in self.notes)
         source = f"<p>Quelle: {esc(self.source)}</p>" if self.source else ""
@@ -205,4 +224,12 @@ def report_table(
         kinds=tuple(c.kind for c in columns),
         decimals=tuple(c.decimals if c.kind in ("rate", "change", "formatted") else 0 for c in columns),
         table_id=table_id,
+        keys=_keys(frame, columns),
     )
+
+
+def _keys(frame: pd.DataFrame, columns: list[Column]) -> tuple[tuple[str, ...], ...]:
+    if not any(c.keys for c in columns):
+        return ()
+    per_column = [frame[c.keys].fillna("").astype(str).tolist() if c.keys else [""] * len(frame) for c in columns]
+    return tuple(zip(*per_column))

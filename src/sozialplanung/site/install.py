@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sozialplanung.core.atomic import make_public, replace_directory
 from sozialplanung.core.paths import TEMPLATES_DIR
-from sozialplanung.site import gate
+from sozialplanung.site import attack, gate
 from sozialplanung.site.downloads import download_footer, write_chapter_downloads
 from sozialplanung.site.manifest import write_manifest
 from sozialplanung.site.model import SiteModel
@@ -61,11 +61,14 @@ def write_downloads(folder: Path, model: SiteModel) -> None:
 
 def finish_site(folder: Path, model: SiteModel) -> None:
     """``provenance.json``, ``manifest.json`` over every file, then the publish gate over the finished
-    folder. A refused edition raises :class:`~sozialplanung.core.errors.PublishError`, and
+    folder: its checks of single cells and totals, then its attacker over every number the pages link
+    to the data (:mod:`~sozialplanung.site.attack`). A refused edition raises
+    :class:`~sozialplanung.core.errors.PublishError`, and
     :func:`~sozialplanung.core.atomic.replace_directory` throws the folder away."""
     write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
     write_manifest(folder)
     gate.enforce(folder, model.edition.config.confidentiality.threshold)
+    attack.enforce(folder, model.edition)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -96,7 +96,9 @@ def read_indicator_frame(edition: Edition) -> pd.DataFrame:
             f"Indicator file {edition.project.relative(path)} not found; the start page needs it. "
             "Run `sozialbericht indicators` (or `dvc repro`) first."
         )
-    return load.read_indicators(path)
+    frame = load.read_indicators(path)
+    statuses = load.read_frame(edition.paths.indicator_status_file, load.INDICATOR_STATUS_COLUMNS)
+    return frame.merge(statuses, on=["jahr", "kennziffer", "indikator"], how="inner", validate="one_to_one")
 
 
 def read_documents(edition: Edition, site: SiteMap) -> list[Document]:

@@ -126,13 +126,15 @@ def _change_text(difference: float | None, unit: str, previous_year: int, decima
 
 def _indicator_figure(definition: Indicator, frame: pd.DataFrame, year: int, rule: Confidentiality) -> KeyFigure:
     now = _required_row(frame, definition.id, year)
-    value = rule.rate(now["wert"], now["zaehler"], now["nenner"])
+    value = rule.rate_cell(now["wert"], now["zaehler"], now["nenner"], now.get("wert_status", ""))
     before = _city_row(frame, definition.id, year - 1)
     if before is None:
         change = _no_comparison(year - 1)
     else:
-        shown_now = rule.rate_or_none(now["wert"], now["zaehler"], now["nenner"])
-        shown_before = rule.rate_or_none(before["wert"], before["zaehler"], before["nenner"])
+        shown_now = rule.rate_cell_or_none(now["wert"], now["zaehler"], now["nenner"], now.get("wert_status", ""))
+        shown_before = rule.rate_cell_or_none(
+            before["wert"], before["zaehler"], before["nenner"], before.get("wert_status", "")
+        )
         # A change computed from a hidden value would reveal it, so it is hidden as well.
         difference = None if shown_now is None or shown_before is None else shown_now - shown_before
         points = "Prozentpunkte" if definition.per == 100 else "Punkte"
@@ -146,10 +148,12 @@ def _population_figure(frame: pd.DataFrame, year: int, rule: Confidentiality) ->
     if before is None:
         change = _no_comparison(year - 1)
     else:
-        shown_now, shown_before = rule.count_or_none(now["nenner"]), rule.count_or_none(before["nenner"])
+        shown_now = rule.count_cell_or_none(now["nenner"], now.get("nenner_status", ""))
+        shown_before = rule.count_cell_or_none(before["nenner"], before.get("nenner_status", ""))
         difference = None if shown_now is None or shown_before is None else shown_now - shown_before
         change = _change_text(difference, "Personen", year - 1, 0)
-    return _card("Einwohnerinnen und Einwohner", rule.count(int(now["nenner"])), "", change, rule)
+    residents = rule.count_cell(int(now["nenner"]), now.get("nenner_status", ""))
+    return _card("Einwohnerinnen und Einwohner", residents, "", change, rule)
 
 
 def key_figures(config: EditionConfig, frame: pd.DataFrame) -> list[KeyFigure]:

@@ -61,8 +61,9 @@ LEGEND = {
     SYMBOL_NOT_APPLICABLE: "Aussage nicht sinnvoll (keine Bezugsgröße)",
 }
 
-PUBLISHED, PRIMARY, SECONDARY = "", "primaer", "sekundaer"
-"""Status of a cell: published, hidden because it is small, hidden to protect another cell."""
+PUBLISHED, PRIMARY, SECONDARY, SOURCE_PROTECTED = "", "primaer", "sekundaer", "quelle"
+"""Status of a cell: published, hidden because it is small, hidden to protect another cell, hidden
+because it rests on a cell the source itself anonymised or withheld."""
 TOTAL = "insgesamt"
 CITY = 0  # kennziffer of the city-wide rows (indicators.CITY; not imported to keep this module low-level)
 CITY_NAME = "Marburg gesamt"

@@ -9,7 +9,7 @@ numerators over sums of denominators, never averages of district rates.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -19,7 +19,10 @@ from sozialplanung.core.errors import DataError
 from sozialplanung.data import load
 from sozialplanung.data.ages import KEYS, POPULATION_GROUPS, population
 from sozialplanung.data.contract import HOUSEHOLDS_WITH_CHILDREN, TABLES
-from sozialplanung.statistics.confidentiality import audit_frame, protect_indicators
+from sozialplanung.data.relations import Cells, residents
+from sozialplanung.statistics.confidentiality import SOURCE_PROTECTED, audit_frame
+from sozialplanung.statistics.protection import Rule
+from sozialplanung.statistics.publication_plan import Protection, protect_edition
 
 if TYPE_CHECKING:
     from sozialplanung.core.config import Edition
@@ -43,6 +46,8 @@ class _Count:
     tables: tuple[str, ...]
     compute: Callable[[Tables], pd.Series]
     short: str | None = None
+    cells: Cells | None = None
+    """The raw cells it sums per district (for the confidentiality model); None for city-only counts."""
 
 
 def _residents(group: str, nationality: str | None = None, text: str | None = None) -> _Count:
@@ -53,6 +58,7 @@ def _residents(group: str, nationality: str | None = None, text: str | None = No
         ("bevoelkerung",),
         lambda t: population(t["bevoelkerung"], age, nationality=nationality),
         short,
+        residents(age, nationality),
     )
 
 
@@ -74,7 +80,7 @@ def _sum(
         keys = [key for key in KEYS if key in TABLES[table].keys]
         return values.groupby([frame[key] for key in keys]).sum().astype("int64")
 
-    return _Count(text, (table,), compute, short)
+    return _Count(text, (table,), compute, short, Cells(table, columns, (where,) if where else ()))
 
 
 def _city(series: pd.Series) -> pd.Series:
@@ -293,6 +299,14 @@ _DEFINITIONS = (
 )
 
 INDICATORS: tuple[Indicator, ...] = tuple(definition for definition, _, _ in _DEFINITIONS)
+INDICATOR_CELLS: dict[str, tuple[Cells, Cells]] = {
+    d.id: (num.cells, den.cells) for d, num, den in _DEFINITIONS if num.cells and den.cells and d.level == "stadtbezirk"
+}
+"""The raw cells of each district-level indicator's numerator and denominator."""
+COUNTED_DENOMINATORS = frozenset({"auslaenderanteil", "alleinerziehende", "sozialwohnungsquote"})
+"""Indicators whose denominator the report publishes as a count (per district and for the city):
+residents, households with children, dwellings. The confidentiality model protects these counts;
+any other denominator is published only through its rate."""
 INDICATOR_BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
 _COUNTS: dict[str, tuple[_Count, _Count]] = {d.id: (num, den) for d, num, den in _DEFINITIONS}
 
@@ -347,13 +361,8 @@ def compute_indicators(tables: Tables) -> pd.DataFrame:
 
 # --- cells protected at source ---------------------------------------------------------------------
 
-SOURCE_PROTECTED = "quelle"
-"""Status of a zaehler, nenner or wert that rests on a raw cell protected at source (``*``, ``.``,
-``x``, ``…``; see ``load.read_protected``). Like ``primaer`` and ``sekundaer`` it is a non-empty
-status, so every ``*_cell`` helper of the confidentiality rule shows ``.`` for it."""
 
-
-def _marked(tables: Tables, cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def marked_tables(tables: Tables, cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The tables with every count 0, except 1 in each cell listed in ``cells``."""
     marked = {}
     for name, frame in tables.items():
@@ -377,6 +386,12 @@ def _marked(tables: Tables, cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return marked
 
 
+def unreconciled_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells protected at source that no total row of the file reconciles: the city's sum over
+    them is not exact either."""
+    return cells[cells["abgeglichen"] != "ja"]
+
+
 def source_protected(tables: Tables, cells: pd.DataFrame) -> pd.DataFrame:
     """Which indicator values rest on a cell protected at source: columns indikator, jahr, kennziffer,
     zaehler, nenner (booleans), one row per value with at least one of them True.
@@ -387,7 +402,7 @@ def source_protected(tables: Tables, cells: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     if not cells.empty:
-        every, unreconciled = _marked(tables, cells), _marked(tables, cells[cells["abgeglichen"] != "ja"])
+        every, unreconciled = marked_tables(tables, cells), marked_tables(tables, unreconciled_cells(cells))
         for definition in INDICATORS:
             counts = _COUNTS[definition.id]
             if any(t not in tables for count in counts for t in count.tables):
@@ -426,18 +441,43 @@ def hide_source_protected(protected: pd.DataFrame, marks: pd.DataFrame) -> pd.Da
     return frame
 
 
+def protect(edition: Edition, tables: Tables, frame: pd.DataFrame) -> Protection:
+    """The edition's confidentiality over linked tables (:mod:`~sozialplanung.statistics.publication_plan`)."""
+    settings = edition.config.confidentiality
+    cells = load.read_protected(edition.paths.tables_dir)
+    protection = protect_edition(
+        tables,
+        frame[frame["jahr"].between(edition.config.first_year, edition.config.year)].reset_index(drop=True),
+        INDICATOR_CELLS,
+        Rule(settings.threshold, settings.protection_range),
+        edition.config.year,
+        tuple(int(k) for k in load.profile_districts(edition)["kennziffer"]),
+        counted_denominators=COUNTED_DENOMINATORS,
+        per={d.id: d.per for d in INDICATORS},
+        marked=(marked_tables(tables, cells), marked_tables(tables, unreconciled_cells(cells))),
+    )
+    # City-only indicators are outside the linked model: mark what rests on a protected cell.
+    indicators = hide_source_protected(protection.indicators, source_protected(tables, cells))
+    return replace(protection, indicators=indicators)
+
+
 def run_indicators(edition: Edition) -> pd.DataFrame:
-    """Compute the indicators of an edition from its validated tables and write them, together with
-    the internal audit of every cell the confidentiality rule hides (never published), values resting
-    on cells protected at source included."""
+    """Compute the indicators of an edition from its validated tables, protect them, and write the
+    indicators, the statuses the report reads, and the internal audit of every hidden count (never
+    published)."""
     tables = load.read_tables(edition.paths.tables_dir)
     frame = compute_indicators(tables)
-    load.write_frame(frame, edition.paths.indicators_file)
-    protected = protect_indicators(frame, edition.config.confidentiality.threshold)
-    marks = source_protected(tables, load.read_protected(edition.paths.tables_dir))
-    protected = hide_source_protected(protected, marks)
-    audit = audit_frame(protected, load.read_districts(edition.project.districts_file))
-    load.write_frame(audit, edition.paths.audit_file)
+    protection = protect(edition, tables, frame)
+    paths = edition.paths
+    load.write_frame(frame, paths.indicators_file)
+    statuses = protection.indicators[list(load.INDICATOR_STATUS_COLUMNS)]
+    load.write_frame(statuses, paths.indicator_status_file)
+    load.write_frame(protection.pyramids, paths.pyramid_file)
+    load.write_frame(protection.totals, paths.hidden_totals_file)
+    districts = load.read_districts(edition.project.districts_file)
+    audit = audit_frame(protection.indicators, districts)
+    load.write_frame(audit, paths.audit_file)
+    load.write_frame(protection.audit, paths.model_audit_file)
     return frame
 
 

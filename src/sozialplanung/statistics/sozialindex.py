@@ -11,6 +11,10 @@ Method decisions:
   each district counting once (unweighted by residents), as Berlin and Hamburg do over all areas.
 * Values that are all equal (up to a relative rounding tolerance of 1e-12) have no spread: their
   z-values are 0, so such an indicator (or score) adds nothing and nothing is divided by zero.
+* Only published values enter (confidentiality): a district with a hidden status indicator is left
+  out with that reason, and one whose earlier value is hidden gets no dynamics class. Means, standard
+  deviations, z-values, scores, classes and ranks are then functions of published values alone and
+  cannot give a hidden value back.
 * Standardised scores are rounded to :data:`SCORE_DECIMALS` decimals before they are classed, so a
   score that lies on a class limit is classed by the convention of :func:`class_of`, not by
   floating-point noise.
@@ -121,11 +125,27 @@ def _names(config: IndexConfig) -> dict[str, str]:
     return names
 
 
-def _wide(districts: pd.DataFrame, ids: Sequence[str], year: int) -> pd.DataFrame:
-    """``wert`` per district (rows) and indicator (columns) of one year; NaN when not computable."""
+def _wide(districts: pd.DataFrame, ids: Sequence[str], year: int, column: str = "wert") -> pd.DataFrame:
+    """``column`` per district (rows) and indicator (columns) of one year."""
     rows = districts[(districts["jahr"] == year) & districts["indikator"].isin(ids)]
-    wide = rows.pivot(index="kennziffer", columns="indikator", values="wert")
-    return wide.reindex(columns=list(ids)).astype("float64")
+    wide = rows.pivot(index="kennziffer", columns="indikator", values=column)
+    return wide.reindex(columns=list(ids))
+
+
+def _published(districts: pd.DataFrame, ids: Sequence[str], year: int) -> pd.DataFrame:
+    """``wert`` per district and indicator of one year as published: NaN where it cannot be computed
+    or is hidden for confidentiality (a ``wert_status``; frames without one count as published)."""
+    values = _wide(districts, ids, year).astype("float64")
+    if "wert_status" in districts.columns:
+        hidden = _wide(districts, ids, year, "wert_status").fillna("").astype(str) != ""
+        values = values.mask(hidden)
+    return values
+
+
+def _hidden(districts: pd.DataFrame, ids: Sequence[str], year: int) -> pd.DataFrame:
+    if "wert_status" not in districts.columns:
+        return pd.DataFrame(False, index=_wide(districts, ids, year).index, columns=list(ids))
+    return _wide(districts, ids, year, "wert_status").fillna("").astype(str) != ""
 
 
 def _default_residents(indicators: pd.DataFrame, year: int) -> pd.Series:
@@ -137,6 +157,7 @@ def _default_residents(indicators: pd.DataFrame, year: int) -> pd.Series:
 
 def _exclusions(
     current: pd.DataFrame,
+    hidden: pd.DataFrame,
     districts: pd.DataFrame,
     residents: pd.Series,
     names: dict[str, str],
@@ -161,6 +182,8 @@ def _exclusions(
         for indicator_id, name in names.items():
             if (kennziffer, indicator_id) not in present:
                 notes.append(f"{name}: kein Wert für {year}")
+            elif hidden.at[kennziffer, indicator_id]:
+                notes.append(f"{name} aus Gründen der Geheimhaltung nicht ausgewiesen")
             elif pd.isna(current.at[kennziffer, indicator_id]):
                 notes.append(f"{name} nicht berechenbar (Bezugsgröße 0)")
         if notes:
@@ -185,12 +208,17 @@ def _dynamics(
         reason = f"Die Dynamik ist nicht berechenbar, weil für {earlier} keine Werte vorliegen: {', '.join(lacking)}."
         frame["dynamics_reason"] = reason
         return frame, reason
-    change = current - _wide(districts, ids, earlier).reindex(current.index)
+    change = current - _published(districts, ids, earlier).reindex(current.index)
     frame[[f"change_{i}" for i in ids]] = change.to_numpy()
     complete = change.notna().all(axis=1)
+    hidden = _hidden(districts, ids, earlier).reindex(change.index, fill_value=False)
     for kennziffer in change.index[~complete]:
-        gaps = ", ".join(names[i] for i in ids if pd.isna(change.at[kennziffer, i]))
-        frame.at[kennziffer, "dynamics_reason"] = f"{gaps}: kein berechenbarer Wert für {earlier}"
+        gaps = [i for i in ids if pd.isna(change.at[kennziffer, i])]
+        secret = ", ".join(names[i] for i in gaps if hidden.at[kennziffer, i])
+        missing = ", ".join(names[i] for i in gaps if not hidden.at[kennziffer, i])
+        reasons = [f"{missing}: kein berechenbarer Wert für {earlier}"] if missing else []
+        reasons += [f"{secret}: Wert für {earlier} aus Gründen der Geheimhaltung nicht ausgewiesen"] if secret else []
+        frame.at[kennziffer, "dynamics_reason"] = "; ".join(reasons)
     if complete.sum() < 2:
         reason = (
             f"Die Dynamik ist nicht berechenbar, weil weniger als zwei Stadtbezirke Werte für {earlier} "
@@ -218,9 +246,9 @@ def compute_sozialindex(
     districts = indicators[indicators["kennziffer"] != CITY]
     if districts[(districts["jahr"] == year) & districts["indikator"].isin(ids)].empty:
         raise DataError(f"No district values of the status indicators for {year}.")
-    current = _wide(districts, ids, year)
+    current = _published(districts, ids, year)
     residents = _default_residents(indicators, year) if residents is None else residents
-    reasons = _exclusions(current, districts, residents, names, config, year)
+    reasons = _exclusions(current, _hidden(districts, ids, year), districts, residents, names, config, year)
     included = [k for k in sorted(current.index) if k not in reasons]
     if len(included) < 2:
         raise DataError(
@@ -282,7 +310,11 @@ def method_parts(config: IndexConfig) -> list[str | MethodTable]:
         ),
         f"**Einbezogene Stadtbezirke.** Stadtbezirke mit weniger als {minimum} Einwohnern bleiben "
         "unberücksichtigt, weil Quoten dort schon durch wenige Personen stark schwanken. Ebenso bleibt ein "
-        "Stadtbezirk unberücksichtigt, für den ein Statusindikator nicht berechnet werden kann (Bezugsgröße 0).\n\n"
+        "Stadtbezirk unberücksichtigt, für den ein Statusindikator nicht berechnet werden kann (Bezugsgröße 0) "
+        "oder aus Gründen der Geheimhaltung nicht ausgewiesen wird: So gehen nur veröffentlichte Werte in den "
+        "Index ein, und aus z-Werten, Statuswerten, Klassen und Rängen lässt sich kein geheim gehaltener Wert "
+        "zurückrechnen. Aus demselben Grund erhält ein Stadtbezirk keine Dynamik, wenn einer seiner Werte "
+        "des Vergleichsjahres nicht ausgewiesen ist.\n\n"
         "**Berechnung.** Jeder Indikator wird über die einbezogenen Stadtbezirke standardisiert: "
         "z = (Wert − Mittelwert) / Standardabweichung. Mittelwert und Standardabweichung (der Grundgesamtheit) "
         "werden über die Stadtbezirke berechnet, jeder Stadtbezirk zählt gleich, unabhängig von seiner "

@@ -1,0 +1,590 @@
+"""The publish gate's attacker: what a reader can work out from the finished site about hidden cells.
+
+It reads only what a reader sees: every number the pages mark with its public meaning
+(``data-zelle`` on table cells and text numbers, ``data-zellen`` on figures; see
+:func:`sozialplanung.report.tables.cell_key`), never the suppression module's statuses. With the
+relations the project declares next to its data contract — which raw cells each indicator's
+numerator and denominator sum (:data:`~sozialplanung.statistics.indicators.INDICATOR_CELLS`), how
+counts overlap (:mod:`sozialplanung.data.relations`), the age bands of a pyramid — it builds, per
+year, a linear program over the finest groups of people the data distinguishes (*atoms*, ``≥ 0``):
+
+- a published count: the sum of its atoms equals it; ``–``: equals 0; ``.``: at least 1;
+- a published rate ``v`` (one decimal, per ``p``): ``(v − 0,05) · den ≤ p · num ≤ (v + 0,05) · den``;
+- every declared inequality between tables (Kinder unter 15 im SGB II ≤ residents under 15, …).
+
+For each hidden cell it computes the least and the most it can be (HiGHS). The edition is refused
+when a range is narrower than the edition's protection range, or lies within ``1 … threshold − 1``;
+likewise when a group no table shows (NEF ab 15 = LB − ELB − NEF unter 15) is pinned to
+``1 … threshold − 1``; and when the same cell shows different values on two pages. Each finding names
+the pages, the cell and the published numbers that pin it (the constraints binding at the optimum).
+
+The structure of the atoms (which districts, age bands and codes exist) comes from the processed
+tables' keys; their values are never read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pandas as pd
+from bs4 import BeautifulSoup
+from scipy import sparse
+
+from sozialplanung.core.config import Edition
+from sozialplanung.core.errors import PublishError
+from sozialplanung.core.formats import parse_number
+from sozialplanung.data import load
+from sozialplanung.data.ages import BROAD_AGE_GROUPS
+from sozialplanung.data.contract import AGE_GROUPS
+from sozialplanung.data.relations import ATOMS, BOUNDS, Cells
+from sozialplanung.report.tables import INDEX_KEY
+from sozialplanung.statistics.indicators import INDICATOR_BY_ID, INDICATOR_CELLS
+from sozialplanung.statistics.protection import DISTRICT, atom_frame, new_solver, select
+
+HIDDEN, ZERO, NOT_APPLICABLE = ".", "\u2013", "x"
+CITY = 0
+_INFINITY = math.inf
+_CELLS_ATTRIBUTE = re.compile(r"([^=;]+)=([^;]*)")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One published number: its meaning (``cell_key``), the text shown and the page."""
+
+    key: str
+    text: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hidden cell (or unshown group) a reader can narrow down, or a cell shown inconsistently."""
+
+    pages: tuple[str, ...]
+    cell: str
+    problem: str
+    pinned_by: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        by = f"; pinned by {', '.join(self.pinned_by)}" if self.pinned_by else ""
+        return f"{', '.join(self.pages)}: {self.cell}: {self.problem}{by}"
+
+
+def read_facts(site_dir: Path) -> list[Fact]:
+    """Every number of the site's pages that carries its public meaning, in page order."""
+    facts = []
+    for path in sorted(Path(site_dir).rglob("*.html")):
+        page = path.relative_to(site_dir).as_posix()
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.select("[data-zelle]"):
+            facts.append(Fact(str(element["data-zelle"]), element.get_text(strip=True), page))
+        for figure in soup.select("[data-zellen]"):
+            for key, text in _CELLS_ATTRIBUTE.findall(str(figure["data-zellen"])):
+                facts.append(Fact(key, text.strip(), page))
+    return facts
+
+
+def _value(text: str) -> Decimal | None:
+    """The number a cell shows; None for ``.``, ``x`` and anything that is no number."""
+    if text == ZERO:
+        return Decimal(0)
+    if text in (HIDDEN, NOT_APPLICABLE, ""):
+        return None
+    try:
+        return parse_number(text)
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Quantity:
+    atoms: np.ndarray
+    label: str
+    pages: set[str] = field(default_factory=set)
+    value: Decimal | None = None
+    hidden: bool = False
+
+
+@dataclass
+class _Rate:
+    numerator: np.ndarray
+    denominator: np.ndarray
+    per: int
+    lo: float
+    hi: float
+    label: str
+
+
+class _YearView:
+    """What the site says about one year, over the atoms of that year."""
+
+    def __init__(self, atoms: pd.DataFrame):
+        self.atoms = atoms
+        self.quantities: dict[tuple[int, ...], _Quantity] = {}
+        self.rates: list[_Rate] = []
+        self._selected: dict[Cells, dict[int, np.ndarray]] = {}
+
+    def cells(self, cells: Cells, kennziffer: int) -> np.ndarray:
+        if cells not in self._selected:
+            self._selected[cells] = select(self.atoms, cells)
+        by_district = self._selected[cells]
+        if kennziffer == CITY:
+            return np.concatenate(list(by_district.values())) if by_district else np.array([], np.int64)
+        return by_district.get(kennziffer, np.array([], np.int64))
+
+    def count(self, atoms: np.ndarray, label: str, fact: Fact) -> str | None:
+        """Record a published count; returns a German-free problem text when it contradicts another."""
+        key = tuple(np.unique(atoms).tolist())
+        if not key:
+            return None
+        quantity = self.quantities.setdefault(key, _Quantity(np.array(key, np.int64), label))
+        quantity.pages.add(fact.page)
+        value = _value(fact.text)
+        if fact.text == HIDDEN:
+            quantity.hidden = True
+        elif value is not None:
+            if quantity.value is not None and quantity.value != value:
+                return f"shown as {quantity.value} and as {value}"
+            quantity.value = value
+        if quantity.hidden and quantity.value is not None:
+            return f"hidden on one page, shown as {quantity.value} on another"
+        return None
+
+
+def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict[int, _YearView], list[Finding]]:
+    """The facts sorted into one view per year, and the cells shown inconsistently."""
+    views: dict[int, _YearView] = {}
+    findings = []
+    pending_rates: list[tuple[int, str, int, Fact]] = []
+    for fact in facts:
+        parts = fact.key.split("/")
+        kind = parts[0]
+        if kind == "indikator" and len(parts) == 5:
+            indicator_id, part, year, kennziffer = parts[1], parts[2], int(parts[3]), int(parts[4])
+            if indicator_id not in INDICATOR_CELLS:
+                continue  # a city-level indicator: not linked to the district tables
+            view = _view(views, tables, year)
+            if part == "wert":
+                pending_rates.append((year, indicator_id, kennziffer, fact))
+                continue
+            cells = INDICATOR_CELLS[indicator_id][0 if part == "zaehler" else 1]
+            problem = view.count(view.cells(cells, kennziffer), fact.key, fact)
+        elif kind == "pyramide" and len(parts) == 5:
+            year, kennziffer, band, sex = int(parts[1]), int(parts[2]), parts[3], parts[4]
+            groups = (band,) if band in AGE_GROUPS else BROAD_AGE_GROUPS[band].age_groups
+            cells = Cells("bevoelkerung", ("anzahl",), (("altersgruppe", groups), ("geschlecht", (sex,))))
+            view = _view(views, tables, year)
+            problem = view.count(view.cells(cells, kennziffer), fact.key, fact)
+        else:
+            continue
+        if problem:
+            findings.append(Finding((fact.page,), fact.key, problem))
+    for year, indicator_id, kennziffer, fact in pending_rates:
+        value = _value(fact.text)
+        if value is None:
+            continue
+        view = views[year]
+        numerator, denominator = (view.cells(cells, kennziffer) for cells in INDICATOR_CELLS[indicator_id])
+        half = 0.05  # every rate is published with one decimal
+        view.rates.append(
+            _Rate(
+                numerator,
+                denominator,
+                INDICATOR_BY_ID[indicator_id].per,
+                max(float(value) - half, 0.0),
+                float(value) + half,
+                fact.key,
+            )
+        )
+    return views, findings
+
+
+def _view(views: dict[int, _YearView], tables: dict[str, pd.DataFrame], year: int) -> _YearView:
+    if year not in views:
+        views[year] = _YearView(atom_frame(tables, year).drop(columns="value"))
+    return views[year]
+
+
+class _Reader:
+    """The linear program of one year's view: the least and the most a target sum of atoms can be.
+
+    Atoms that every constraint and every target treat alike (the same coefficients in the same
+    rows, e.g. the nationalities of one age band when only their sum is shown) are merged into one
+    column: with atoms ``≥ 0`` and no upper bounds their sum can take exactly the values they can
+    together, so the optima are the same, with a fraction of the columns.
+    """
+
+    def __init__(self, view: _YearView, tables_present: set[str], targets: list[np.ndarray], hidden_floor: float = 1.0):
+        self.view = view
+        self.labels: list[str] = []
+        entries: list[tuple[np.ndarray, np.ndarray]] = []  # per row: atom indices and their coefficients
+        lower: list[float] = []
+        upper: list[float] = []
+
+        def add(atoms: np.ndarray, coefficients: np.ndarray, low: float, high: float, label: str) -> None:
+            entries.append((atoms, coefficients))
+            lower.append(low)
+            upper.append(high)
+            self.labels.append(label)
+
+        for quantity in view.quantities.values():
+            ones = np.ones(quantity.atoms.size)
+            if quantity.hidden:
+                add(quantity.atoms, ones, hidden_floor, _INFINITY, quantity.label)
+            elif quantity.value is not None:
+                add(quantity.atoms, ones, float(quantity.value), float(quantity.value), quantity.label)
+        for rate in view.rates:
+            atoms = np.concatenate([rate.numerator, rate.denominator])
+            for ratio, low, high in ((rate.hi, -_INFINITY, 0.0), (rate.lo, 0.0, _INFINITY)):
+                coefficients = np.concatenate(
+                    [np.full(rate.numerator.size, float(rate.per)), np.full(rate.denominator.size, -ratio)]
+                )
+                add(atoms, coefficients, low, high, rate.label)
+        for bound in BOUNDS:
+            if bound.smaller.table not in tables_present or bound.larger.table not in tables_present:
+                continue
+            smaller, larger = select(view.atoms, bound.smaller), select(view.atoms, bound.larger)
+            for kennziffer in sorted(set(smaller) & set(larger)):
+                atoms = np.concatenate([larger[kennziffer], smaller[kennziffer]])
+                coefficients = np.concatenate([np.ones(larger[kennziffer].size), -np.ones(smaller[kennziffer].size)])
+                label = f"Beziehung {bound.smaller.table} ≤ {bound.larger.table}, Kennziffer {kennziffer}"
+                add(atoms, coefficients, 0.0, _INFINITY, label)
+        constraints = _matrix(entries, len(view.atoms))
+        target_matrix = _matrix([(t, np.ones(t.size)) for t in targets], len(view.atoms))
+        self.matrix, self.target_columns = _merge_alike_columns(constraints, target_matrix)
+        self.row_lower, self.row_upper = np.array(lower), np.array(upper)
+        columns = self.matrix.shape[1]
+        self.solver = _solver(self.matrix, self.row_lower, self.row_upper, np.full(columns, _INFINITY))
+        self.solver.setOptionValue("presolve", "off")  # keeps the basis between targets (warm starts)
+        self._cost = np.array([], np.int32)
+        self._capped: highspy.Highs | None = None
+
+    def least_together(self) -> np.ndarray:
+        """Each target's value where the sum of all targets is least: a target at 0 there can be 0."""
+        weights = np.zeros(self.matrix.shape[1])
+        for columns in self.target_columns:
+            weights[columns] += 1.0
+        everything = np.arange(weights.size, dtype=np.int32)
+        self.solver.changeColsCost(weights.size, everything, weights)
+        self._cost = everything
+        self.solver.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        self.solver.run()
+        self._check(self.solver)
+        return self._per_target(np.asarray(self.solver.getSolution().col_value))
+
+    def most_together(self, caps: np.ndarray, rounds: int = 3) -> np.ndarray:
+        """Per target a value it can reach, up to its cap: the capped targets are maximised together
+        (one program instead of one per target), then those short of their cap again on their own
+        account, for a few ``rounds``; a target at its cap can be at least that large."""
+        reached = np.zeros(len(caps))
+        for _ in range(rounds):
+            short = reached < caps - 1e-6
+            if not short.any():
+                break
+            reached = np.maximum(reached, self._most_together(np.where(short, caps, 0.0)))
+        return reached
+
+    def _most_together(self, caps: np.ndarray) -> np.ndarray:
+        count, columns = len(self.target_columns), self.matrix.shape[1]
+        y_columns = np.arange(columns, columns + count, dtype=np.int32)
+        if self._capped is None:
+            rows = np.repeat(np.arange(count), [c.size for c in self.target_columns])
+            # y_t − target_t ≤ 0 with 0 ≤ y_t ≤ cap_t; maximise the sum of the y_t
+            targets = sparse.csc_matrix(
+                (-np.ones(rows.size), (rows, np.concatenate(self.target_columns))), (count, columns)
+            )
+            link = sparse.hstack([targets, sparse.identity(count, format="csc")])
+            padded = sparse.hstack([self.matrix, sparse.csc_matrix((self.matrix.shape[0], count))])
+            self._capped = _solver(
+                sparse.vstack([padded, link]).tocsc(),
+                np.concatenate([self.row_lower, np.full(count, -_INFINITY)]),
+                np.concatenate([self.row_upper, np.zeros(count)]),
+                np.concatenate([np.full(columns, _INFINITY), caps]),
+            )
+            self._capped.changeColsCost(count, y_columns, np.ones(count))
+            self._capped.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        else:  # the next round only moves the caps: the solver starts from the last basis
+            self._capped.changeColsBounds(count, y_columns, np.zeros(count), caps.astype(float))
+        solver = self._capped
+        solver.run()
+        self._check(solver)
+        return np.asarray(solver.getSolution().col_value)[columns:]
+
+    def _per_target(self, values: np.ndarray) -> np.ndarray:
+        return np.array([values[columns].sum() for columns in self.target_columns])
+
+    @staticmethod
+    def _check(solver: highspy.Highs) -> None:
+        status = solver.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise PublishError(
+                f"The numbers the site publishes contradict each other ({status}); check the pages' "
+                "tables against each other."
+            )
+
+    def feasible(self) -> bool:
+        """Whether some table of counts agrees with everything shown."""
+        self.solver.run()
+        return self.solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+
+    def optimum(self, target: int, maximise: bool) -> tuple[float, list[str]]:
+        """The least (or most) target number ``target`` can be, and the published numbers that limit it."""
+        columns = self.target_columns[target]
+        if self._cost.size:
+            self.solver.changeColsCost(self._cost.size, self._cost, np.zeros(self._cost.size))
+        self.solver.changeColsCost(columns.size, columns, np.ones(columns.size))
+        self._cost = columns
+        self.solver.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return _INFINITY, []
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise PublishError(
+                f"The numbers the site publishes contradict each other ({status}); check the pages' "
+                "tables against each other."
+            )
+        duals = np.asarray(self.solver.getSolution().row_dual)
+        binding = [self.labels[k] for k in np.flatnonzero(np.abs(duals) > 1e-9)]
+        value = float(self.solver.getInfo().objective_function_value)
+        return (math.floor(value + 1e-6) if maximise else math.ceil(value - 1e-6)), list(dict.fromkeys(binding))
+
+
+def _solver(matrix: sparse.csc_matrix, row_lower: np.ndarray, row_upper: np.ndarray, col_upper: np.ndarray):
+    """A HiGHS instance holding ``row_lower ≤ matrix · x ≤ row_upper``, ``0 ≤ x ≤ col_upper``."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+    lp.col_cost_ = np.zeros(lp.num_col_)
+    lp.col_lower_ = np.zeros(lp.num_col_)
+    lp.col_upper_ = col_upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    solver = new_solver()
+    solver.passModel(lp)
+    return solver
+
+
+def _matrix(entries: list[tuple[np.ndarray, np.ndarray]], size: int) -> sparse.csc_matrix:
+    """Rows of (atom indices, coefficients) as a sparse matrix; an atom listed twice in a row adds up."""
+    sizes = [atoms.size for atoms, _ in entries]
+    rows = np.repeat(np.arange(len(entries), dtype=np.int64), sizes)
+    columns = np.concatenate([a for a, _ in entries] or [[]]).astype(np.int64)
+    values = np.concatenate([c for _, c in entries] or [[]])
+    matrix = sparse.csc_matrix((values, (rows, columns)), shape=(len(entries), size))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _merge_alike_columns(
+    constraints: sparse.csc_matrix, targets: sparse.csc_matrix
+) -> tuple[sparse.csc_matrix, list[np.ndarray]]:
+    """One column per group of atoms alike in every constraint and target; each target as the
+    merged columns it sums."""
+    both = sparse.vstack([constraints, targets]).tocsc()
+    both.sort_indices()
+    group_of: dict[tuple[bytes, bytes], int] = {}
+    first: list[int] = []
+    groups = np.empty(both.shape[1], np.int64)
+    for column in range(both.shape[1]):
+        start, end = both.indptr[column], both.indptr[column + 1]
+        signature = (both.indices[start:end].tobytes(), both.data[start:end].tobytes())
+        if signature not in group_of:
+            group_of[signature] = len(first)
+            first.append(column)
+        groups[column] = group_of[signature]
+    merged = constraints[:, first].tocsc()
+    target_columns = []
+    for row in range(targets.shape[0]):
+        atoms = targets.getrow(row).indices
+        target_columns.append(np.unique(groups[atoms]).astype(np.int32))
+    return merged, target_columns
+
+
+def _unshown_groups(view: _YearView) -> Iterator[tuple[np.ndarray, str]]:
+    """Groups of people that are a difference of published counts (NEF ab 15 = NEF − NEF unter 15),
+    per district."""
+    atoms = view.atoms
+    for table, spec in ATOMS.items():
+        for name, atom in spec.items():
+            if atom.minus is None:
+                continue
+            chosen = atoms[(atoms["table"] == table) & (atoms["atom"] == name)]
+            for kennziffer, rows in chosen.groupby(DISTRICT, sort=True):
+                yield rows.index.to_numpy(), f"{table}.{name} (nicht veröffentlicht), Kennziffer {kennziffer}"
+
+
+def _narrowed(
+    reader: _Reader,
+    hidden: list[_Quantity],
+    unshown: list[tuple[np.ndarray, str]],
+    year: int,
+    threshold: int,
+    protection_range: int,
+) -> list[Finding]:
+    """The hidden counts and unshown groups of one year a reader narrows down too far.
+
+    A hidden count is safe when it can be some ``a`` and also ``max(threshold, a + protection_range)``;
+    an unshown group when it can be 0 or reach the threshold. Programs over all targets together
+    find such values for most; the rest get their own minimum and, if still needed, maximum.
+    """
+    epsilon = 1e-6
+    count = len(hidden)
+    least = reader.least_together()
+    floor = np.ceil(least - epsilon)
+    caps = np.concatenate([np.maximum(threshold, floor[:count] + protection_range), np.full(len(unshown), threshold)])
+    most = reader.most_together(caps)
+    pending = [n for n in range(len(least)) if most[n] < caps[n] - epsilon and (n < count or least[n] > epsilon)]
+    lows = {n: reader.optimum(n, maximise=False) for n in pending}
+    for n in pending:
+        floor[n] = lows[n][0]
+    pending = [n for n in pending if n < count or floor[n] >= 1]  # a group that can be empty is safe
+    caps = np.zeros(len(least))
+    for n in pending:
+        caps[n] = max(threshold, floor[n] + protection_range) if n < count else threshold
+    most = np.maximum(most, reader.most_together(caps)) if pending else most
+    findings = []
+    for n in pending:
+        if most[n] >= caps[n] - epsilon:
+            continue
+        lo, by_low = lows[n]
+        hi, by_high = reader.optimum(n, maximise=True)
+        binding = tuple(dict.fromkeys(by_low + by_high))
+        if n >= count:
+            if hi < threshold:
+                problem = f"not published, but known to be {lo:.0f} … {hi:.0f}, below {threshold}"
+                findings.append(Finding(("(mehrere Seiten)",), f"{unshown[n - count][1]} {year}", problem, binding))
+            continue
+        if hi - lo < protection_range:
+            problem = f"hidden, but only {lo:.0f} … {hi:.0f} possible (range below {protection_range})"
+        elif hi < threshold:
+            problem = f"hidden, but known to be {lo:.0f} … {hi:.0f}, below {threshold}"
+        else:
+            continue
+        findings.append(Finding(tuple(sorted(hidden[n].pages)), hidden[n].label, problem, binding))
+    return findings
+
+
+def attack(facts: list[Fact], tables: dict[str, pd.DataFrame], threshold: int, protection_range: int) -> list[Finding]:
+    """Every hidden cell a reader of ``facts`` can narrow down too far (see the module docstring)."""
+    views, findings = year_views(facts, tables)
+    for year in sorted(views):
+        view = views[year]
+        hidden = [q for q in view.quantities.values() if q.hidden and q.value is None]
+        shown = {tuple(q.atoms.tolist()) for q in view.quantities.values()}
+        unshown = [(atoms, label) for atoms, label in _unshown_groups(view) if tuple(atoms.tolist()) not in shown]
+        targets = [q.atoms for q in hidden] + [atoms for atoms, _ in unshown]
+        if not targets:
+            continue
+        reader = _Reader(view, set(tables), targets)
+        if not reader.feasible():
+            # "." is at least 1 (zeros are published as "–"), unless a symbol of the source stood
+            # for a true 0: then a reader only knows that a hidden count is at least 0.
+            reader = _Reader(view, set(tables), targets, hidden_floor=0.0)
+        findings += _narrowed(reader, hidden, unshown, year, threshold, protection_range)
+    return findings
+
+
+def index_findings(facts: list[Fact]) -> list[Finding]:
+    """The Sozialindex route: a z-value is ``(value − mean) / SD`` over the districts of the index, so
+
+    - a z-value, score, class or rank shown for a district whose status indicator is hidden gives the
+      hidden value back (with the published z-values of the others: z · SD + mean);
+    - z-values standardised over values the site does not show let the hidden ones be solved for.
+      Those shown must follow from the values shown, within the rounding of both.
+    """
+    findings = []
+    index: dict[int, dict[int, dict[str, Fact]]] = {}
+    rates: dict[tuple[str, int, int], Fact] = {}
+    hidden_rates = set()
+    for fact in facts:
+        parts = fact.key.split("/")
+        if parts[0] == INDEX_KEY and len(parts) == 4:
+            index.setdefault(int(parts[1]), {}).setdefault(int(parts[2]), {})[parts[3]] = fact
+        elif parts[0] == "indikator" and len(parts) == 5 and parts[2] == "wert":
+            where = (parts[1], int(parts[3]), int(parts[4]))
+            if fact.text == HIDDEN:
+                hidden_rates.add(where)
+            rates.setdefault(where, fact)
+    for year, districts in sorted(index.items()):
+        ids = sorted({part[2:] for shown in districts.values() for part in shown if part.startswith("z_")})
+        for kennziffer, shown in sorted(districts.items()):
+            telling = [fact for fact in shown.values() if fact.text not in (HIDDEN, NOT_APPLICABLE, "")]
+            secret = [i for i in ids if (i, year, kennziffer) in hidden_rates]
+            if telling and secret:
+                findings.append(
+                    Finding(
+                        tuple(sorted({f.page for f in telling})),
+                        f"{INDEX_KEY}/{year}/{kennziffer}",
+                        f"Sozialindex shown for a district whose {', '.join(secret)} is hidden (z · SD + mean)",
+                        tuple(f.key for f in telling),
+                    )
+                )
+        for indicator_id in ids:
+            findings += _standardisation(indicator_id, year, districts, rates)
+    return findings
+
+
+def _standardisation(
+    indicator_id: str, year: int, districts: dict[int, dict[str, Fact]], rates: dict[tuple[str, int, int], Fact]
+) -> list[Finding]:
+    """The published z-values of one indicator must be those of the published values alone."""
+    pairs = []
+    for kennziffer, shown in districts.items():
+        z_fact = shown.get(f"z_{indicator_id}")
+        rate = rates.get((indicator_id, year, kennziffer))
+        z, value = (_value(z_fact.text) if z_fact else None), (_value(rate.text) if rate else None)
+        if z is not None and value is not None:
+            pairs.append((float(value), float(z), z_fact))
+    if len(pairs) < 2:
+        return []
+    values = np.array([p[0] for p in pairs])
+    sd = values.std()
+    if sd == 0:
+        return []
+    expected = (values - values.mean()) / sd
+    # values are shown with one decimal, z-values with two: how far the recomputed z may stray
+    tolerance = 0.005 + (0.1 + 0.05 * np.abs(expected)) / sd + 1e-9
+    wrong = [p[2] for p, e, t in zip(pairs, expected, tolerance) if abs(p[1] - e) > t]
+    if not wrong:
+        return []
+    return [
+        Finding(
+            tuple(sorted({f.page for f in wrong})),
+            f"{INDEX_KEY}/{year}/z_{indicator_id}",
+            "z-values do not follow from the values shown: standardised over values the site hides",
+            tuple(f.key for f in wrong),
+        )
+    ]
+
+
+def check_site(site_dir: Path, edition: Edition) -> list[Finding]:
+    """The attacker's findings on the finished site of ``edition``."""
+    facts = read_facts(site_dir)
+    if not facts:
+        return []
+    settings = edition.config.confidentiality
+    tables = load.read_tables(edition.paths.tables_dir)
+    return attack(facts, tables, settings.threshold, settings.protection_range) + index_findings(facts)
+
+
+def enforce(site_dir: Path, edition: Edition) -> None:
+    """Raise :class:`PublishError` listing every finding; do nothing when no hidden cell can be narrowed down."""
+    findings = check_site(site_dir, edition)
+    if findings:
+        listed = "\n".join(f"  - {finding}" for finding in findings)
+        raise PublishError(
+            f"The publish gate's attacker narrowed down {len(findings)} hidden cell(s) from what the site "
+            f"publishes:\n{listed}\nThe previous edition stays in place. Protect the cells with the "
+            "indicator stage's confidentiality model (every published number must be part of its plan) "
+            "and build again."
+        )

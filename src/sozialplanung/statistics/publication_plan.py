@@ -1,0 +1,298 @@
+"""Everything an edition may publish, as counts of the confidentiality model, and their protection.
+
+The plan of a year holds, for every district and the city: each district-level indicator's
+numerator and denominator; the city totals of every raw count column (by its codes: Rechtskreis,
+Haushaltstyp, age band and sex); and for the reporting year each profiled district's population by
+age band and sex (the profile's pyramid). :func:`protect_edition` protects every year's plan
+(:mod:`~sozialplanung.statistics.protection`) and returns what the report reads: the statuses per
+indicator row (``zaehler_status``, ``nenner_status``, ``wert_status``), per pyramid cell and per city
+total, and the internal audit with the reason for every hidden count.
+
+**Pyramids.** A district's pyramid shows the fine age bands of the population table when none of
+its cells holds ``1 … threshold − 1`` people, else the broad age groups
+(:data:`~sozialplanung.data.ages.BROAD_AGE_GROUPS`) when none of those does, else no pyramid at all:
+a pyramid full of gaps tells nothing and invites subtraction.
+
+**Cells protected at source** (``*`` or ``.`` in the agency's file, :mod:`sozialplanung.data.load`)
+start hidden with the status ``quelle``; the model protects them like primary cells, so they cannot
+be recovered by subtraction either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sozialplanung.data.ages import BROAD_AGE_GROUPS
+from sozialplanung.data.contract import AGE_GROUPS, TABLES
+from sozialplanung.data.relations import BOUNDS, Cells
+from sozialplanung.statistics.confidentiality import (
+    CITY,
+    CITY_NAME,
+    PARTS,
+    PRIMARY,
+    PUBLISHED,
+    SECONDARY,
+    SOURCE_PROTECTED,
+    protect_indicators,
+)
+from sozialplanung.statistics.protection import (
+    DISTRICT,
+    Result,
+    Rule,
+    YearModel,
+    atom_frame,
+    atom_marks,
+    district_tables,
+    protect_year,
+    select,
+)
+
+SEX_LABELS = {"m": "Männer", "w": "Frauen"}
+FINE, COARSE, NONE = "fein", "grob", "keine"
+"""How a district's pyramid is drawn: fine age bands, broad age groups, or not at all."""
+PYRAMID_BANDS: dict[str, dict[str, tuple[str, ...]]] = {
+    FINE: {group: (group,) for group in AGE_GROUPS},
+    COARSE: {label: ages.age_groups for label, ages in BROAD_AGE_GROUPS.items()},
+}
+PYRAMID_COLUMNS = {
+    "jahr": "int64",
+    "kennziffer": "int64",
+    "aufteilung": "str",  # FINE or COARSE
+    "altersgruppe": "str",
+    "geschlecht": "str",
+    "anzahl": "int64",
+    "status": "str",
+}
+TOTAL_COLUMNS = {"jahr": "int64", "tabelle": "str", "spalte": "str", "schluessel": "str", "status": "str"}
+AUDIT_COLUMNS = ("jahr", "bereich", "kennziffer", "stadtbezirk", "angabe", "wert", "status", "grund")
+_PART = {"zaehler": "Zähler", "nenner": "Nenner"}
+
+
+def pyramid_cells(groups: tuple[str, ...], sex: str) -> Cells:
+    return Cells("bevoelkerung", ("anzahl",), (("altersgruppe", groups), ("geschlecht", (sex,))))
+
+
+def pyramid_layout(atoms: pd.DataFrame, kennziffer: int, threshold: int) -> str:
+    """FINE, COARSE or NONE for one district (see the module docstring)."""
+    people = atoms[(atoms["table"] == "bevoelkerung") & (atoms[DISTRICT] == kennziffer)]
+    for layout in (FINE, COARSE):
+        band_of = {group: label for label, groups in PYRAMID_BANDS[layout].items() for group in groups}
+        counts = people.groupby([people["altersgruppe"].map(band_of), "geschlecht"])["value"].sum()
+        if not counts.between(1, threshold - 1).any():
+            return layout
+    return NONE
+
+
+def _codes(name: str) -> list[str]:
+    if name == "bevoelkerung":
+        return ["altersgruppe", "geschlecht"]
+    return [c for c in TABLES[name].keys if c not in ("jahr", DISTRICT)]
+
+
+def total_key(codes: list[str], key: object) -> str:
+    """The codes of a city total as text: ``"rechtskreis=SGB II"``; ``""`` without codes."""
+    values = key if isinstance(key, tuple) else (key,)
+    return ";".join(f"{code}={value}" for code, value in zip(codes, values))
+
+
+@dataclass
+class YearPlan:
+    """One year's model and where its counts appear in the report."""
+
+    model: YearModel
+    indicator_parts: dict[tuple[str, int, str], int]
+    """(indikator, kennziffer, part) → quantity."""
+    pyramid: dict[tuple[int, str, str, str], int]
+    """(kennziffer, layout, band, sex) → quantity."""
+    layouts: dict[int, str]
+    """kennziffer → FINE, COARSE or NONE for each district asked for."""
+    totals: dict[tuple[str, str, str], int]
+    """(table, column, codes) → quantity of a city total."""
+
+
+def year_plan(
+    tables: Mapping[str, pd.DataFrame],
+    year: int,
+    indicator_cells: Mapping[str, tuple[Cells, Cells]],
+    pyramid_districts: tuple[int, ...] = (),
+    counted_denominators: frozenset[str] = frozenset(),
+    per: Mapping[str, int] | None = None,
+    threshold: int = 3,
+) -> YearPlan:
+    """The published plan of ``year`` (see the module docstring).
+
+    ``counted_denominators`` names the indicators whose denominator is itself published as a count
+    (a table column or text number); the others' denominators enter only through their rates.
+    """
+    atoms = atom_frame(tables, year)
+    model = YearModel(atoms, year)
+    parts: dict[tuple[str, int, str], int] = {}
+    denominators: dict[tuple[str, int], np.ndarray] = {}
+    for indicator_id, sides in indicator_cells.items():
+        for part, cells in zip(("zaehler", "nenner"), sides):
+            by_district = select(atoms, cells)
+            every = np.concatenate(list(by_district.values())) if by_district else np.array([], np.int64)
+            counted = part == "zaehler" or indicator_id in counted_denominators
+            for kennziffer, ids in [*by_district.items(), (CITY, every)]:
+                if part == "nenner":
+                    denominators[(indicator_id, kennziffer)] = ids
+                if not counted:
+                    continue
+                where = CITY_NAME if kennziffer == CITY else f"Kennziffer {kennziffer}"
+                number = model.add(ids, f"{_PART[part]} {indicator_id}, {where}", city=kennziffer == CITY)
+                if number is not None:
+                    parts[(indicator_id, kennziffer, part)] = number
+    totals: dict[tuple[str, str, str], int] = {}
+    for name in district_tables(tables):
+        codes = _codes(name)
+        table = atoms[atoms["table"] == name]
+        for column in TABLES[name].counts:
+            chosen = table[table["atom"].isin(Cells(name, (column,)).atoms)]
+            keyed = chosen.groupby(codes, sort=True) if codes else [((), chosen)]
+            for key, rows in keyed:
+                text = total_key(codes, key)
+                label = f"{name}.{column}{f' ({text})' if text else ''}, {CITY_NAME}"
+                number = model.add(rows.index.to_numpy(), label, city=True)
+                if number is not None:
+                    totals[(name, column, text)] = number
+    pyramid: dict[tuple[int, str, str, str], int] = {}
+    layouts: dict[int, str] = {}
+    cells_of: dict[tuple[str, str], dict[int, np.ndarray]] = {}
+    for kennziffer in pyramid_districts:
+        layouts[kennziffer] = layout = pyramid_layout(atoms, kennziffer, threshold)
+        for band, groups in PYRAMID_BANDS.get(layout, {}).items():
+            for sex, sex_label in SEX_LABELS.items():
+                if (band, sex) not in cells_of:
+                    cells_of[(band, sex)] = select(atoms, pyramid_cells(groups, sex))
+                ids = cells_of[(band, sex)].get(kennziffer, np.array([], np.int64))
+                number = model.add(ids, f"Einwohner {band} Jahre, {sex_label}, Kennziffer {kennziffer}")
+                if number is not None:
+                    pyramid[(kennziffer, layout, band, sex)] = number
+    for (indicator_id, kennziffer, part), number in list(parts.items()):
+        if part == "zaehler":
+            den = denominators.get((indicator_id, kennziffer), np.array([], np.int64))
+            model.add_rate(number, den, (per or {}).get(indicator_id, 100), threshold)
+    for bound in BOUNDS:
+        if bound.smaller.table not in tables or bound.larger.table not in tables:
+            continue
+        smaller, larger = select(atoms, bound.smaller), select(atoms, bound.larger)
+        for kennziffer in sorted(set(smaller) | set(larger)):
+            empty = np.array([], np.int64)
+            low, high = smaller.get(kennziffer, empty), larger.get(kennziffer, empty)
+            # The validate stage enforces every bound; one that does not hold tells a reader nothing.
+            if model.values[low].sum() <= model.values[high].sum():
+                model.add_bound(low, high)
+    return YearPlan(model, parts, pyramid, layouts, totals)
+
+
+def source_protected_quantities(plan: YearPlan, every: np.ndarray, unreconciled: np.ndarray) -> set[int]:
+    """The counts resting on a cell protected at source: a district count on any such cell, a city
+    count only on those the validate stage could not reconcile with a total row of the file."""
+    found = set()
+    for number, quantity in enumerate(plan.model.quantities):
+        marks = unreconciled if quantity.city else every
+        if marks[quantity.atoms].any():
+            found.add(number)
+    return found
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The statuses an edition's report reads, and the internal audit."""
+
+    indicators: pd.DataFrame
+    """The indicator frame with ``<part>_status`` and ``<part>_grund`` (as :func:`protect_indicators`)."""
+    pyramids: pd.DataFrame
+    """One row per pyramid cell of the reporting year (:data:`PYRAMID_COLUMNS`)."""
+    layouts: dict[int, str]
+    """kennziffer → FINE, COARSE or NONE (the reporting year's pyramid)."""
+    totals: pd.DataFrame
+    """The city totals of raw columns that are hidden (:data:`TOTAL_COLUMNS`); usually none."""
+    audit: pd.DataFrame
+    """One row per hidden count of the model (:data:`AUDIT_COLUMNS`), never published."""
+    results: dict[int, Result]
+
+
+def protect_edition(
+    tables: Mapping[str, pd.DataFrame],
+    frame: pd.DataFrame,
+    indicator_cells: Mapping[str, tuple[Cells, Cells]],
+    rule: Rule,
+    reporting_year: int,
+    pyramid_districts: tuple[int, ...],
+    *,
+    counted_denominators: frozenset[str] = frozenset(),
+    per: Mapping[str, int] | None = None,
+    marked: tuple[Mapping[str, pd.DataFrame], Mapping[str, pd.DataFrame]] | None = None,
+) -> Protection:
+    """Protect every year of ``frame`` over the linked plan.
+
+    City-only indicators keep the rule of :func:`~sozialplanung.statistics.confidentiality.protect_indicators`.
+    ``marked`` holds the tables with 1 in each cell protected at source, and 0 elsewhere: every such
+    cell, and those not reconciled with a total row (see :func:`source_protected_quantities`).
+    """
+    protected = protect_indicators(frame, rule.threshold)
+    status = {part: protected[f"{part}_status"].to_numpy(object).copy() for part in PARTS}
+    reason = {part: protected[f"{part}_grund"].to_numpy(object).copy() for part in PARTS}
+    position = {
+        (row.indikator, int(row.jahr), int(row.kennziffer)): k
+        for k, row in enumerate(frame[["indikator", "jahr", "kennziffer"]].itertuples(index=False))
+    }
+    results: dict[int, Result] = {}
+    pyramid_rows, total_rows, audit_rows = [], [], []
+    layouts: dict[int, str] = {}
+    for year in sorted(int(y) for y in frame["jahr"].unique()):
+        districts = pyramid_districts if year == reporting_year else ()
+        plan = year_plan(tables, year, indicator_cells, districts, counted_denominators, per, threshold=rule.threshold)
+        at_source = set()
+        if marked is not None:
+            every, unreconciled = (atom_marks(tables_, year) for tables_ in marked)
+            at_source = source_protected_quantities(plan, every, unreconciled)
+        result = protect_year(plan.model, rule, at_source)
+        results[year] = result
+        for (indicator_id, kennziffer, part), number in plan.indicator_parts.items():
+            k = position.get((indicator_id, year, kennziffer))
+            if k is not None:
+                status[part][k] = result.status.get(number, PUBLISHED)
+                reason[part][k] = result.reason.get(number, "")
+        for (kennziffer, layout, band, sex), number in plan.pyramid.items():
+            value = plan.model.quantities[number].value
+            pyramid_rows.append((year, kennziffer, layout, band, sex, value, result.status[number]))
+        if year == reporting_year:
+            layouts = plan.layouts
+        for (table, column, codes), number in plan.totals.items():
+            if result.status[number] != PUBLISHED:
+                total_rows.append((year, table, column, codes, result.status[number]))
+        for number, state in result.status.items():
+            if state != PUBLISHED:
+                quantity = plan.model.quantities[number]
+                audit_rows.append(
+                    (year, "; ".join(quantity.labels), quantity.value, state, result.reason.get(number, ""))
+                )
+    values = frame["nenner"].to_numpy()
+    hidden = ((status["zaehler"] != PUBLISHED) | (status["nenner"] != PUBLISHED)) & (values != 0)
+    for k in range(len(frame)):
+        if not hidden[k]:
+            status["wert"][k], reason["wert"][k] = PUBLISHED, ""
+            continue
+        causes = [status[p][k] for p in ("zaehler", "nenner") if status[p][k] != PUBLISHED]
+        status["wert"][k] = next((s for s in (SOURCE_PROTECTED, PRIMARY) if s in causes), SECONDARY)
+        names = " und ".join(_PART[p] for p in ("zaehler", "nenner") if status[p][k] != PUBLISHED)
+        reason["wert"][k] = f"{names} geheim gehalten; die Quote würde {'sie' if ' und ' in names else 'ihn'} verraten"
+    columns = {
+        f"{part}_{kind}": pd.Series(values_[part], index=frame.index, dtype="str")
+        for part in PARTS
+        for kind, values_ in (("status", status), ("grund", reason))
+    }
+    return Protection(
+        frame.assign(**columns),
+        pd.DataFrame(pyramid_rows, columns=list(PYRAMID_COLUMNS)).astype(PYRAMID_COLUMNS),
+        layouts,
+        pd.DataFrame(total_rows, columns=list(TOTAL_COLUMNS)).astype(TOTAL_COLUMNS),
+        pd.DataFrame(audit_rows, columns=["jahr", "angabe", "wert", "status", "grund"]),
+        results,
+    )
