@@ -241,3 +241,29 @@ def test_rates_are_intervals_of_their_rounding():
     (rate,) = model.rates
     assert float(round_half_up(7.0, 1)) == 7.0
     assert (rate.lo, rate.hi) == pytest.approx((6.95, 7.05))
+
+
+def test_an_atom_below_zero_is_an_error_unless_it_rests_on_an_imputed_cell():
+    """Cells anonymised at source are imputed column by column, so ``nef`` (imputed 1) may fall
+    below ``nef_unter_15`` (15): NEF ab 15 is then no fact and counts as 0. Anywhere else a negative
+    atom is a broken table."""
+    from sozialplanung.data.contract import TABLES
+    from sozialplanung.statistics.protection import atom_frame
+    from test_validate import valid_tables
+
+    tables = valid_tables()
+    sgb2 = tables["sgb2"]
+    row = sgb2.index[(sgb2["jahr"] == 2024)][0]
+    sgb2.loc[row, "nef"] = 1
+    with pytest.raises(ValueError, match=r"sgb2 2024, Kennziffer \d+: atom nef_ab_15 is negative"):
+        atom_frame(tables, 2024)
+    imputed = {}
+    for name, frame in tables.items():
+        imputed[name] = frame.copy()
+        imputed[name][list(TABLES[name].counts)] = 0
+    imputed["sgb2"].loc[row, "nef"] = 1
+    atoms = atom_frame(tables, 2024, imputed)
+    kennziffer = sgb2.loc[row, "kennziffer"]
+    nef_ab_15 = atoms[(atoms["table"] == "sgb2") & (atoms["atom"] == "nef_ab_15")].set_index("kennziffer")["value"]
+    assert nef_ab_15[kennziffer] == 0 and (nef_ab_15.drop(kennziffer) == 5).all()  # 20 − 15 elsewhere
+    assert "value" not in atom_frame(tables, 2024, values=False).columns  # the structure a reader knows

@@ -208,7 +208,7 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
 
 def _view(views: dict[int, _YearView], tables: dict[str, pd.DataFrame], year: int) -> _YearView:
     if year not in views:
-        views[year] = _YearView(atom_frame(tables, year).drop(columns="value"))
+        views[year] = _YearView(atom_frame(tables, year, values=False))
     return views[year]
 
 

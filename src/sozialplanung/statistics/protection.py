@@ -63,10 +63,19 @@ def district_tables(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     return [name for name, spec in TABLES.items() if name in tables and DISTRICT in spec.keys and spec.counts]
 
 
-def atom_frame(tables: Mapping[str, pd.DataFrame], year: int) -> pd.DataFrame:
+def atom_frame(
+    tables: Mapping[str, pd.DataFrame],
+    year: int,
+    imputed: Mapping[str, pd.DataFrame] | None = None,
+    values: bool = True,
+) -> pd.DataFrame:
     """One row per atom of ``year``: table, kennziffer, the codes of its row, atom, value.
 
-    The row number is the atom's id in the linear programs.
+    The row number is the atom's id in the linear programs. A negative atom is an error, unless it
+    rests on a cell protected at source (``imputed``, as for :func:`atom_marks`): imputed column by
+    column, ``nef`` may then be below ``nef_unter_15``. Such an atom counts as 0; it is no fact, and
+    every count resting on it starts hidden. ``values=False``: the atoms without their values
+    (the structure a reader of the site knows).
     """
     frames = []
     for name in district_tables(tables):
@@ -78,8 +87,15 @@ def atom_frame(tables: Mapping[str, pd.DataFrame], year: int) -> pd.DataFrame:
             part = rows[[DISTRICT, *codes]].assign(table=name, atom=atom, value=value.astype("int64"))
             frames.append(part)
     atoms = pd.concat(frames, ignore_index=True)
-    if (atoms["value"] < 0).any():
-        bad = atoms[atoms["value"] < 0].iloc[0]
+    if not values:
+        return atoms.drop(columns="value")
+    negative = atoms["value"].to_numpy() < 0
+    if imputed is not None and negative.any():
+        guessed = atom_marks(imputed, year)
+        atoms.loc[negative & guessed, "value"] = 0
+        negative &= ~guessed
+    if negative.any():
+        bad = atoms[negative].iloc[0]
         raise ValueError(f"{bad['table']} {year}, Kennziffer {bad[DISTRICT]}: atom {bad['atom']} is negative.")
     return atoms
 

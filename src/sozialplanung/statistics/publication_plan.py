@@ -122,13 +122,15 @@ def year_plan(
     counted_denominators: frozenset[str] = frozenset(),
     per: Mapping[str, int] | None = None,
     threshold: int = 3,
+    imputed: Mapping[str, pd.DataFrame] | None = None,
 ) -> YearPlan:
     """The published plan of ``year`` (see the module docstring).
 
     ``counted_denominators`` names the indicators whose denominator is itself published as a count
     (a table column or text number); the others' denominators enter only through their rates.
+    ``imputed`` marks the cells protected at source (see :func:`atom_frame`).
     """
-    atoms = atom_frame(tables, year)
+    atoms = atom_frame(tables, year, imputed)
     model = YearModel(atoms, year)
     parts: dict[tuple[str, int, str], int] = {}
     denominators: dict[tuple[str, int], np.ndarray] = {}
@@ -247,7 +249,16 @@ def protect_edition(
     layouts: dict[int, str] = {}
     for year in sorted(int(y) for y in frame["jahr"].unique()):
         districts = pyramid_districts if year == reporting_year else ()
-        plan = year_plan(tables, year, indicator_cells, districts, counted_denominators, per, threshold=rule.threshold)
+        plan = year_plan(
+            tables,
+            year,
+            indicator_cells,
+            districts,
+            counted_denominators,
+            per,
+            threshold=rule.threshold,
+            imputed=marked[0] if marked is not None else None,
+        )
         at_source = set()
         if marked is not None:
             every, unreconciled = (atom_marks(tables_, year) for tables_ in marked)
