@@ -221,3 +221,54 @@ def test_a_hidden_true_zero_from_the_source_still_counts_and_contradictions_are_
     wrong = [*rest, (key("wohngeldquote", "zaehler", A), "5"), (key("wohngeldquote", "zaehler", B), "40")]
     with pytest.raises(PublishError, match="contradict each other"):
         findings(tables, facts(*wrong, (key("wohngeldquote", "zaehler", 0), "40")))
+
+
+def page_with_downloads(site, cells: list[tuple[str, str]], csv_cells: list[str], xlsx_cells: list[object]) -> None:
+    """A page with one keyed table and its CSV and XLSX downloads (as ``site.downloads`` links them)."""
+    import openpyxl
+
+    caption, table_id = "Wohngeld nach Stadtbezirken 2024", "wohngeld-nach-stadtbezirken-2024"
+    rows = "".join(
+        f'<tr><th scope="row">Bezirk {n}</th><td data-zelle="{k}">{t}</td></tr>' for n, (k, t) in enumerate(cells)
+    )
+    links = (
+        f'<p class="downloads"><a data-download="csv" data-table-id="{table_id}" '
+        f'href="downloads/k/{table_id}.csv">CSV</a>'
+        f'<a data-download="xlsx" data-table-id="{table_id}" href="downloads/k.xlsx">Excel</a></p>'
+    )
+    (site / "downloads" / "k").mkdir(parents=True)
+    (site / "k.html").write_text(
+        f'<html><body><div class="tabelle-rahmen" data-table-id="{table_id}"><table><caption>{caption}</caption>'
+        f"<thead><tr><th>Stadtbezirk</th><th>Haushalte</th></tr></thead><tbody>{rows}</tbody></table>{links}</div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    body = "\n".join(f"Bezirk {n};{text}" for n, text in enumerate(csv_cells))
+    (site / "downloads" / "k" / f"{table_id}.csv").write_text(
+        f"\ufeffStadtbezirk;Haushalte\n{body}\n\n. = Zahlenwert geheim zu halten\n", encoding="utf-8"
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [[caption, None], [None, None], ["Stadtbezirk", "Haushalte"]]:
+        sheet.append(row)
+    for n, value in enumerate(xlsx_cells):
+        sheet.append([f"Bezirk {n}", value])
+    workbook.save(site / "downloads" / "k.xlsx")
+
+
+def test_downloads_are_read_and_must_say_what_their_page_says(tmp_path, tables):
+    """A reader may take the CSV or the workbook instead of the page: their cells are read with the
+    page's meanings, and a download that shows a hidden cell's value is refused."""
+    cells = [(key("wohngeldquote", "zaehler", A), "1.204"), (key("wohngeldquote", "zaehler", B), ".")]
+    page_with_downloads(tmp_path, cells, ["1.204", "."], [1204, "."])
+    read = read_facts(tmp_path)
+    assert Fact(key("wohngeldquote", "zaehler", A), "1.204", "downloads/k/wohngeld-nach-stadtbezirken-2024.csv") in read
+    assert Fact(key("wohngeldquote", "zaehler", A), "1204", "downloads/k.xlsx") in read
+    assert findings(tables, read) == []
+
+    leaky = tmp_path / "leaky"
+    page_with_downloads(leaky, cells, ["1.204", "2"], [1204, "."])
+    [finding] = findings(tables, read_facts(leaky))
+    assert finding.cell == key("wohngeldquote", "zaehler", B)
+    assert "hidden on one page, shown as 2 on another" in finding.problem
+    assert "downloads/k/wohngeld-nach-stadtbezirken-2024.csv" in finding.pages

@@ -2,7 +2,8 @@
 
 It reads only what a reader sees: every number the pages mark with its public meaning
 (``data-zelle`` on table cells and text numbers, ``data-zellen`` on figures; see
-:func:`sozialplanung.report.tables.cell_key`), never the suppression module's statuses. With the
+:func:`sozialplanung.report.tables.cell_key`) and the same tables' cells in their CSV and XLSX
+downloads, never the suppression module's statuses. With the
 relations the project declares next to its data contract — which raw cells each indicator's
 numerator and denominator sum (:data:`~sozialplanung.statistics.indicators.INDICATOR_CELLS`), how
 counts overlap (:mod:`sozialplanung.data.relations`), the age bands of a pyramid — it builds, per
@@ -24,6 +25,7 @@ tables' keys; their values are never read.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections.abc import Iterator
@@ -78,9 +80,13 @@ class Finding:
 
 
 def read_facts(site_dir: Path) -> list[Fact]:
-    """Every number of the site's pages that carries its public meaning, in page order."""
+    """Every number of the site that carries its public meaning, in page order: the pages' marked
+    numbers, and the same tables' cells in their CSV and XLSX downloads (a reader may take either;
+    a download that says something else than its page is a finding like any other disagreement)."""
+    site_dir = Path(site_dir)
     facts = []
-    for path in sorted(Path(site_dir).rglob("*.html")):
+    workbooks: dict[Path, dict[str, list[tuple]]] = {}
+    for path in sorted(site_dir.rglob("*.html")):
         page = path.relative_to(site_dir).as_posix()
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for element in soup.select("[data-zelle]"):
@@ -88,7 +94,76 @@ def read_facts(site_dir: Path) -> list[Fact]:
         for figure in soup.select("[data-zellen]"):
             for key, text in _CELLS_ATTRIBUTE.findall(str(figure["data-zellen"])):
                 facts.append(Fact(key, text.strip(), page))
+        for frame in soup.select("div[data-table-id]"):
+            keys = _table_keys(frame)
+            if not any(key for row in keys for key in row):
+                continue
+            for link in soup.select(f'a[data-download][data-table-id="{frame["data-table-id"]}"]'):
+                target = (path.parent / str(link["href"])).resolve()
+                if not target.is_file():
+                    continue  # the gate's own checks report a missing download
+                name = target.relative_to(site_dir.resolve()).as_posix()
+                if link["data-download"] == "csv":
+                    rows = _csv_rows(target)
+                else:
+                    caption = frame.find("caption")
+                    sheets = workbooks.setdefault(target, _workbook_tables(target))
+                    rows = sheets.get(caption.get_text(strip=True) if caption else "", [])
+                for key_row, row in zip(keys, rows):
+                    facts += [Fact(key, _text(value), name) for key, value in zip(key_row, row) if key]
     return facts
+
+
+def _table_keys(frame) -> list[list[str]]:
+    """Per body row of an HTML table, the meaning of each column's cell ("" for none)."""
+    return [
+        [str(cell.get("data-zelle", "")) for cell in row.find_all(["th", "td"], recursive=False)]
+        for row in frame.select("tbody > tr")
+    ]
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    """The body rows of a table download (``;``, UTF-8 with BOM): below the header, up to the first
+    empty line (the legend and source follow)."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    rows = []
+    for row in csv.reader(lines[1:], delimiter=";"):
+        if not any(cell.strip() for cell in row):
+            break
+        rows.append(row)
+    return rows
+
+
+def _workbook_tables(path: Path) -> dict[str, list[tuple]]:
+    """Each sheet's table of a page's workbook by its caption (cell A1): the rows below the header
+    (row 3), up to the first empty row."""
+    import openpyxl  # only the gate reads workbooks
+
+    tables = {}
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in workbook.worksheets:
+            rows = list(sheet.iter_rows(values_only=True))
+            if len(rows) < 4 or not isinstance(rows[0][0], str):
+                continue
+            body = []
+            for row in rows[3:]:
+                if all(value is None or value == "" for value in row):
+                    break
+                body.append(row)
+            tables[rows[0][0]] = body
+    finally:
+        workbook.close()
+    return tables
+
+
+def _text(value: object) -> str:
+    """A download's cell as a page would show it, for :func:`_value` (numbers with a decimal comma)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value).strip()
+    return format(Decimal(str(value)), "f").replace(".", ",")
 
 
 def _value(text: str) -> Decimal | None:
@@ -110,6 +185,7 @@ class _Quantity:
     pages: set[str] = field(default_factory=set)
     value: Decimal | None = None
     hidden: bool = False
+    exposed: bool = False
 
 
 @dataclass
@@ -153,7 +229,8 @@ class _YearView:
             if quantity.value is not None and quantity.value != value:
                 return f"shown as {quantity.value} and as {value}"
             quantity.value = value
-        if quantity.hidden and quantity.value is not None:
+        if quantity.hidden and quantity.value is not None and not quantity.exposed:
+            quantity.exposed = True  # reported once, where it first shows
             return f"hidden on one page, shown as {quantity.value} on another"
         return None
 
@@ -162,7 +239,7 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
     """The facts sorted into one view per year, and the cells shown inconsistently."""
     views: dict[int, _YearView] = {}
     findings = []
-    pending_rates: list[tuple[int, str, int, Fact]] = []
+    pending_rates: dict[str, tuple[int, str, int, Fact]] = {}
     for fact in facts:
         parts = fact.key.split("/")
         kind = parts[0]
@@ -172,7 +249,10 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
                 continue  # a city-level indicator: not linked to the district tables
             view = _view(views, tables, year)
             if part == "wert":
-                pending_rates.append((year, indicator_id, kennziffer, fact))
+                earlier = pending_rates.setdefault(fact.key, (year, indicator_id, kennziffer, fact))[3]
+                if _value(earlier.text) != _value(fact.text) or (earlier.text == HIDDEN) != (fact.text == HIDDEN):
+                    problem = f"shown as {earlier.text} ({earlier.page}) and as {fact.text}"
+                    findings.append(Finding((earlier.page, fact.page), fact.key, problem))
                 continue
             cells = INDICATOR_CELLS[indicator_id][0 if part == "zaehler" else 1]
             problem = view.count(view.cells(cells, kennziffer), fact.key, fact)
@@ -186,7 +266,7 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
             continue
         if problem:
             findings.append(Finding((fact.page,), fact.key, problem))
-    for year, indicator_id, kennziffer, fact in pending_rates:
+    for year, indicator_id, kennziffer, fact in pending_rates.values():
         value = _value(fact.text)
         if value is None:
             continue

@@ -68,7 +68,7 @@ TOTAL = "insgesamt"
 CITY = 0  # kennziffer of the city-wide rows (indicators.CITY; not imported to keep this module low-level)
 CITY_NAME = "Marburg gesamt"
 PARTS = ("zaehler", "nenner", "wert")
-_PART_NAMES = {"zaehler": "Zähler", "nenner": "Nenner"}
+PART_NAMES = {"zaehler": "Zähler", "nenner": "Nenner"}
 _INT32_MAX = 2**31 - 1
 
 
@@ -432,6 +432,20 @@ def suppress(
 # --- indicators -----------------------------------------------------------------------------------
 
 
+def set_rate_statuses(status: dict[str, np.ndarray], reason: dict[str, np.ndarray], denominators: np.ndarray) -> None:
+    """Each rate's status and reason (``status["wert"]``, ``reason["wert"]``) from its numerator's and
+    denominator's: hidden when either is, unless the denominator is 0 (then there is no rate), with
+    the weightiest cause (at source, else primary, else secondary)."""
+    hidden = ((status["zaehler"] != PUBLISHED) | (status["nenner"] != PUBLISHED)) & (denominators != 0)
+    status["wert"] = np.full(len(hidden), PUBLISHED, object)
+    reason["wert"] = np.full(len(hidden), "", object)
+    for k in np.flatnonzero(hidden):
+        causes = [status[part][k] for part in ("zaehler", "nenner") if status[part][k] != PUBLISHED]
+        status["wert"][k] = next((s for s in (SOURCE_PROTECTED, PRIMARY) if s in causes), SECONDARY)
+        names = " und ".join(PART_NAMES[part] for part in ("zaehler", "nenner") if status[part][k] != PUBLISHED)
+        reason["wert"][k] = f"{names} geheim gehalten; die Quote würde {'sie' if ' und ' in names else 'ihn'} verraten"
+
+
 def protect_indicators(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """The indicator frame plus ``<part>_status`` and ``<part>_grund`` for zaehler, nenner and wert.
 
@@ -465,12 +479,7 @@ def protect_indicators(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
             result = cache[key]
             status[part][positions] = result.status["n"].to_numpy()
             reason[part][positions] = [result.reasons.get((label, "n"), "") for label in result.table.index]
-    hidden = ((status["zaehler"] != PUBLISHED) | (status["nenner"] != PUBLISHED)) & (frame["nenner"].to_numpy() != 0)
-    primary = (status["zaehler"] == PRIMARY) | (status["nenner"] == PRIMARY)
-    status["wert"] = np.where(hidden, np.where(primary, PRIMARY, SECONDARY), PUBLISHED)
-    for k in np.flatnonzero(hidden):
-        names = " und ".join(_PART_NAMES[p] for p in ("zaehler", "nenner") if status[p][k] != PUBLISHED)
-        reason["wert"][k] = f"{names} geheim gehalten; die Quote würde {'sie' if ' und ' in names else 'ihn'} verraten"
+    set_rate_statuses(status, reason, frame["nenner"].to_numpy())
     columns = {
         f"{part}_{kind}": pd.Series(values[part], index=frame.index, dtype="str")
         for part in PARTS

@@ -32,12 +32,11 @@ from sozialplanung.data.relations import BOUNDS, Cells
 from sozialplanung.statistics.confidentiality import (
     CITY,
     CITY_NAME,
+    PART_NAMES,
     PARTS,
-    PRIMARY,
     PUBLISHED,
-    SECONDARY,
-    SOURCE_PROTECTED,
     protect_indicators,
+    set_rate_statuses,
 )
 from sozialplanung.statistics.protection import (
     DISTRICT,
@@ -69,7 +68,6 @@ PYRAMID_COLUMNS = {
 }
 TOTAL_COLUMNS = {"jahr": "int64", "tabelle": "str", "spalte": "str", "schluessel": "str", "status": "str"}
 AUDIT_COLUMNS = ("jahr", "bereich", "kennziffer", "stadtbezirk", "angabe", "wert", "status", "grund")
-_PART = {"zaehler": "Zähler", "nenner": "Nenner"}
 
 
 def pyramid_cells(groups: tuple[str, ...], sex: str) -> Cells:
@@ -145,7 +143,7 @@ def year_plan(
                 if not counted:
                     continue
                 where = CITY_NAME if kennziffer == CITY else f"Kennziffer {kennziffer}"
-                number = model.add(ids, f"{_PART[part]} {indicator_id}, {where}", city=kennziffer == CITY)
+                number = model.add(ids, f"{PART_NAMES[part]} {indicator_id}, {where}", city=kennziffer == CITY)
                 if number is not None:
                     parts[(indicator_id, kennziffer, part)] = number
     totals: dict[tuple[str, str, str], int] = {}
@@ -284,16 +282,7 @@ def protect_edition(
                 audit_rows.append(
                     (year, "; ".join(quantity.labels), quantity.value, state, result.reason.get(number, ""))
                 )
-    values = frame["nenner"].to_numpy()
-    hidden = ((status["zaehler"] != PUBLISHED) | (status["nenner"] != PUBLISHED)) & (values != 0)
-    for k in range(len(frame)):
-        if not hidden[k]:
-            status["wert"][k], reason["wert"][k] = PUBLISHED, ""
-            continue
-        causes = [status[p][k] for p in ("zaehler", "nenner") if status[p][k] != PUBLISHED]
-        status["wert"][k] = next((s for s in (SOURCE_PROTECTED, PRIMARY) if s in causes), SECONDARY)
-        names = " und ".join(_PART[p] for p in ("zaehler", "nenner") if status[p][k] != PUBLISHED)
-        reason["wert"][k] = f"{names} geheim gehalten; die Quote würde {'sie' if ' und ' in names else 'ihn'} verraten"
+    set_rate_statuses(status, reason, frame["nenner"].to_numpy())
     columns = {
         f"{part}_{kind}": pd.Series(values_[part], index=frame.index, dtype="str")
         for part in PARTS
