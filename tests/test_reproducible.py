@@ -1,6 +1,7 @@
 """Byte-identical rebuilds: the sample edition built twice — in two folders, one after the other, with
-different time zones, locales (a real German one), umasks and hash seeds — gives the same bytes in
-every published file and every DVC output (executed notebooks, profiles, processed data)."""
+different time zones, locales (a real German one), umasks and hash seeds, the first in warm kernels
+(the default), the second with a fresh kernel per notebook — gives the same bytes in every published
+file and every DVC output (executed notebooks, profiles, processed data)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,14 @@ COMMIT_ENV = {
 GERMAN = {"LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8"}
 BUILD_ENVS = (
     {"TZ": "Europe/Berlin", **GERMAN, "PYTHONHASHSEED": "1", "UMASK": "022"},
-    {"TZ": "America/Los_Angeles", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "4242", "UMASK": "077"},
+    {
+        "TZ": "America/Los_Angeles",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "4242",
+        "UMASK": "077",
+        "KERNELS": "--fresh-kernels",
+    },
 )
 LOCALES = BIN.parent / "locale"  # `make locales` compiles de_DE.UTF-8 here
 
@@ -48,8 +56,9 @@ def _build(folder: Path, build_env: dict[str, str]) -> Path:
     run(["git", "init", "-q"], project, env=COMMIT_ENV)
     run(["git", "add", "-A"], project, env=COMMIT_ENV)
     run(["git", "commit", "-qm", "Ausgabe 2024"], project, env=COMMIT_ENV)
-    umask = build_env.pop("UMASK")
+    umask, kernels = build_env.pop("UMASK"), build_env.pop("KERNELS", None)
     command = [str(BIN / "sozialbericht"), "build", "--edition", "2024", "--engine", "nbconvert"]
+    command += [kernels] if kernels else []
     run(["sh", "-c", f'umask {umask} && exec "$@"', "sh", *command], project, env=build_env)
     return project
 

@@ -170,10 +170,13 @@ def build(
     edition: EditionOption = None,
     project_dir: ProjectOption = Path("."),
     engine: EngineOption = "auto",
+    fresh_kernels: Annotated[
+        bool, typer.Option("--fresh-kernels", help="A new kernel for every notebook (slower; same site).")
+    ] = False,
 ) -> None:
-    """Run every stage in one go: sample data, validate, indicators, chapters, publish."""
+    """Run every stage in one go: sample data, validate, indicators, chapters, profiles, publish."""
     opened = _open(edition, project_dir)
-    index = pipeline.build(opened, engine=engine, progress=_step)
+    index = pipeline.build(opened, engine=engine, progress=_step, fresh_kernels=fresh_kernels)
     console.print(f"[green]Edition built[/]: open {opened.project.relative(index)} in a browser.")
 
 

@@ -13,6 +13,8 @@ from sozialplanung.core.config import Edition
 from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
 from sozialplanung.execution.chapters import execute_chapters
+from sozialplanung.execution.kernels import KernelPool
+from sozialplanung.execution.notebook import KERNEL_NAME
 from sozialplanung.execution.profiles import execute_profiles
 from sozialplanung.site.publish import publish
 from sozialplanung.statistics.indicators import run_indicators
@@ -20,8 +22,12 @@ from sozialplanung.statistics.indicators import run_indicators
 Progress = Callable[[str], None]
 
 
-def build(edition: Edition, engine: str = "auto", progress: Progress = print) -> Path:
-    """Every step from raw data to the published site; returns the site's start page."""
+def build(edition: Edition, engine: str = "auto", progress: Progress = print, fresh_kernels: bool = False) -> Path:
+    """Every step from raw data to the published site; returns the site's start page.
+
+    Chapters and profiles share one pool of warm kernels; ``fresh_kernels`` starts a kernel per
+    notebook instead (slower; the site is the same byte for byte).
+    """
     if edition.config.data.synthetic:
         progress("Generating synthetic sample data")
         generate_sample_data(edition)
@@ -29,7 +35,8 @@ def build(edition: Edition, engine: str = "auto", progress: Progress = print) ->
     run_validation(edition)
     progress("Computing indicators")
     run_indicators(edition)
-    execute_chapters(edition, progress=progress)
-    execute_profiles(edition, progress=progress)
+    with KernelPool(KERNEL_NAME, fresh=fresh_kernels) as pool:
+        execute_chapters(edition, progress=progress, pool=pool)
+        execute_profiles(edition, progress=progress, pool=pool)
     progress("Publishing the HTML edition")
     return publish(edition, engine=engine)

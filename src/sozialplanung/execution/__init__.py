@@ -1,6 +1,8 @@
 """Running the notebooks: chapters and district profiles executed with Papermill.
 
-``notebook`` runs one notebook in a fresh kernel with the parameters every notebook gets;
+``kernels`` is a pool of warm kernels that each execute notebook after notebook (``namespace``
+resets a kernel between two); ``notebook`` runs one notebook with Papermill, in a warm kernel or a
+fresh one, with the parameters every notebook gets;
 ``chapters`` is the ``chapter@<id>`` stages (one executed notebook per chapter) and ``profiles``
 the ``profiles`` stage (the profile notebook once per district, written as one folder).
 

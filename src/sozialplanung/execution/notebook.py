@@ -1,4 +1,5 @@
-"""Running one notebook with Papermill, with the parameters every notebook of an edition gets.
+"""Running one notebook with Papermill, with the parameters every notebook of an edition gets, in a
+warm kernel of a :class:`~sozialplanung.execution.kernels.KernelPool` or a fresh one.
 
 A notebook reads its edition through ``open_chapter(edition, project_dir)``; Papermill injects only
 the edition, the project folder and, for a district profile, the district's ``kennziffer``, so the
@@ -25,6 +26,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import ChapterExecutionError
+from sozialplanung.execution.kernels import ENGINE_NAME, WarmKernel
 
 KERNEL_NAME = "python3"
 PROJECT_DIR_FROM_NOTEBOOKS = ".."
@@ -49,10 +51,12 @@ def run_notebook(
     label: str,
     failed_name: str,
     timeout: int,
+    kernel: WarmKernel | None = None,
 ) -> None:
-    """Execute ``source`` into ``target`` with ``parameters`` in a fresh kernel started in
-    ``notebooks/``; on a failing cell keep the executed notebook under ``outputs/<edition>/failed/``
-    (as ``failed_name``) and raise :class:`ChapterExecutionError` naming ``label``, the cell and the error."""
+    """Execute ``source`` into ``target`` with ``parameters`` in ``kernel`` (a warm one, its namespace
+    reset first) or else in a fresh kernel started in ``notebooks/``; on a failing cell keep the
+    executed notebook under ``outputs/<edition>/failed/`` (as ``failed_name``) and raise
+    :class:`ChapterExecutionError` naming ``label``, the cell and the error."""
     project = edition.project
     if not source.is_file():
         raise ChapterExecutionError(f"{label}: notebook {project.relative(source)} not found.")
@@ -65,9 +69,11 @@ def run_notebook(
             parameters=parameters,
             kernel_name=KERNEL_NAME,
             progress_bar=False,
+            request_save_on_cell_execute=False,  # one write at the end, not one per cell
             log_output=False,
             execution_timeout=timeout,
             language="python",
+            **({"engine_name": ENGINE_NAME, "kernel": kernel} if kernel is not None else {}),
             # The kernel's working folder, given to nbclient rather than papermill's ``cwd``: that
             # changes the folder of this whole process, which races when kernels start in threads.
             resources={"metadata": {"path": str(project.notebooks_dir)}},

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 from sozialplanung.core.atomic import replace_directory
 from sozialplanung.core.config import Edition
 from sozialplanung.data.load import profile_districts
-from sozialplanung.execution.notebook import notebook_parameters, run_notebook
+from sozialplanung.execution.kernels import KernelPool, WarmKernel
+from sozialplanung.execution.notebook import KERNEL_NAME, notebook_parameters, run_notebook
 
 
 def execute_profiles(
@@ -18,8 +18,10 @@ def execute_profiles(
     workers: int | None = None,
     timeout: int = 900,
     progress: Callable[[str], None] | None = None,
+    pool: KernelPool | None = None,
 ) -> list[Path]:
-    """Run the district profile notebook once per statistical district, in parallel kernels.
+    """Run the district profile notebook once per statistical district, in ``pool``'s warm kernels
+    (by default a pool of its own with ``workers`` kernels, one per core).
 
     All profiles are written into a new folder that replaces the previous one only when every
     district succeeded.
@@ -32,7 +34,7 @@ def execute_profiles(
     names = dict(zip(codes, districts["stadtbezirk"]))
 
     def fill(folder: Path) -> None:
-        def one(kennziffer: int) -> None:
+        def one(kennziffer: int, kernel: WarmKernel | None) -> None:
             parameters = {**notebook_parameters(edition), "kennziffer": kennziffer}
             run_notebook(
                 edition,
@@ -42,10 +44,14 @@ def execute_profiles(
                 f"District profile {kennziffer} ({names[kennziffer]})",
                 f"profil-{kennziffer}.ipynb",
                 timeout,
+                kernel,
             )
 
-        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            for future in [pool.submit(one, code) for code in codes]:
+        with nullcontext(pool) if pool else KernelPool(KERNEL_NAME, workers) as kernels:
+            futures = [kernels.submit(lambda kernel, code=code: one(code, kernel)) for code in codes]
+            for future in futures:
+                future.exception()  # all finished before the first failure is raised
+            for future in futures:
                 future.result()
 
     replace_directory(edition.paths.profiles_dir, fill)
