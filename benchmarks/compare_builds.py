@@ -1,0 +1,207 @@
+"""Benchmark: the sample edition three ways on this machine, one after the other, with wall time, CPU
+time and peak memory (a process and all its children together), and the ratios:
+
+- **build**: the project's ``sozialbericht build`` (data, indicators, chapters and profiles in warm
+  kernels, publishing), then the same steps one by one in this process for the per-stage figures;
+- **naive**: every notebook the plain way, one after the other — the Papermill command, then
+  ``jupyter nbconvert --to html`` (notebooks only: it starts from the build's data);
+- **floor**: every notebook's code in one warm Python process, one core, no kernel and no HTML (the
+  display objects are still formatted, as a kernel would).
+
+Prints figures only; nothing here asserts a target.
+
+    .venv/bin/python benchmarks/compare_builds.py [--edition 2024] [--skip-naive]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Run:
+    name: str
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def _copy_project(folder: Path) -> Path:
+    project = folder / "project"
+    for part in ("params", "notebooks", "data/reference"):
+        shutil.copytree(REPO / part, project / part)
+    return project
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _measure(name: str, commands: list[list[str]], cwd: Path) -> Run:
+    """Run ``commands`` one after another: wall time, CPU time of every process they started (all
+    are waited for, so the kernel's time counts too), and the peak of the summed resident memory of
+    a command's process tree, sampled every 50 ms."""
+    peak, cpu_before, start = 0, _children_cpu(), time.perf_counter()
+    for command in commands:
+        process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stop = threading.Event()
+
+        def sample(process: psutil.Popen = process, stop: threading.Event = stop) -> None:
+            nonlocal peak
+            while not stop.wait(0.05):
+                try:
+                    tree = [process, *process.children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    return
+                total = 0
+                for member in tree:
+                    try:
+                        total += member.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        continue
+                peak = max(peak, total)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        _, errors = process.communicate()
+        stop.set()
+        sampler.join()
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')[-3000:]}")
+    return Run(name, time.perf_counter() - start, _children_cpu() - cpu_before, peak / 2**20)
+
+
+def _notebook_runs(project: Path, edition: str) -> list[tuple[Path, dict[str, object]]]:
+    """Every notebook of the edition with its parameters: the chapters, then one profile per district."""
+    from sozialplanung.core.config import open_edition
+    from sozialplanung.data.load import profile_districts
+
+    opened = open_edition(edition, project)
+    base = {"edition": edition, "project_dir": ".."}
+    runs = [(opened.project.notebook(chapter.id), base) for chapter in opened.config.chapters]
+    profile = opened.project.notebook(opened.config.profiles.notebook)
+    runs += [(profile, {**base, "kennziffer": int(k)}) for k in profile_districts(opened)["kennziffer"]]
+    return runs
+
+
+def naive_commands(project: Path, edition: str) -> list[list[str]]:
+    out = project / "naive"
+    out.mkdir(exist_ok=True)
+    commands = []
+    for number, (source, parameters) in enumerate(_notebook_runs(project, edition)):
+        target = out / f"{number:02d}-{source.stem}.ipynb"
+        flags = [item for key, value in parameters.items() for item in ("-p", key, str(value))]
+        commands.append([str(BIN / "papermill"), str(source), str(target), *flags, "--cwd", str(source.parent)])
+        commands.append([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(target)])
+    return commands
+
+
+def floor(project: Path, edition: str) -> None:
+    """Execute every notebook's code in this process (called in a child process by ``main``)."""
+    import IPython.display
+    from IPython.core.formatters import DisplayFormatter
+
+    formatter = DisplayFormatter()
+
+    def display(*objects: object, **_options: object) -> None:
+        for item in objects:
+            formatter.format(item)
+
+    IPython.display.display = display
+    os.chdir(project / "notebooks")
+    for source, parameters in _notebook_runs(project, edition):
+        namespace: dict[str, object] = {"__name__": "__main__", "display": display}
+        cells = [cell.source for cell in nbformat.read(source, as_version=4).cells if cell.cell_type == "code"]
+        exec(cells[0], namespace)  # the parameters cell, then what Papermill would inject
+        namespace.update(parameters)
+        for cell in cells[1:]:
+            tree = ast.parse(cell)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, source.name, "exec"), namespace)
+            if last is not None:
+                display(eval(compile(ast.Expression(last.value), source.name, "eval"), namespace))
+
+
+def stages(project: Path) -> list[tuple[str, float]]:
+    """The build's steps one by one in this process (chapters and profiles sharing one pool)."""
+    from sozialplanung.core.config import open_edition
+    from sozialplanung.data.sample import generate_sample_data
+    from sozialplanung.data.validate import run_validation
+    from sozialplanung.execution.chapters import execute_chapters
+    from sozialplanung.execution.kernels import KernelPool
+    from sozialplanung.execution.notebook import KERNEL_NAME
+    from sozialplanung.execution.profiles import execute_profiles
+    from sozialplanung.site.publish import publish
+    from sozialplanung.statistics.indicators import run_indicators
+
+    edition = open_edition("2024", project)
+    figures = []
+    with KernelPool(KERNEL_NAME) as pool:
+        for name, step in (
+            ("sample data", lambda: generate_sample_data(edition)),
+            ("validate", lambda: run_validation(edition)),
+            ("indicators", lambda: run_indicators(edition)),
+            ("chapters", lambda: execute_chapters(edition, pool=pool)),
+            ("profiles", lambda: execute_profiles(edition, pool=pool)),
+            ("publish", lambda: publish(edition, engine="nbconvert")),
+        ):
+            start = time.perf_counter()
+            step()
+            figures.append((name, time.perf_counter() - start))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edition", default="2024")
+    parser.add_argument("--skip-naive", action="store_true", help="leave out the naive way (about 5 minutes)")
+    parser.add_argument("--floor-in", type=Path, help=argparse.SUPPRESS)  # the child process of the floor run
+    args = parser.parse_args()
+    if args.floor_in:
+        floor(args.floor_in, args.edition)
+        return
+    print(f"{os.cpu_count()} cores; edition {args.edition} of the synthetic sample", flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        project = _copy_project(Path(folder) / "a")
+        build = [str(BIN / "sozialbericht"), "build", "--edition", args.edition, "--engine", "nbconvert"]
+        runs = [_measure("build", [build], project)]
+        count = len(_notebook_runs(project, args.edition))
+        if not args.skip_naive:
+            runs.append(_measure("naive", naive_commands(project, args.edition), project))
+        me = [str(BIN / "python"), str(Path(__file__).resolve()), "--edition", args.edition]
+        runs.append(_measure("floor", [[*me, "--floor-in", str(project)]], project))
+        per_stage = stages(_copy_project(Path(folder) / "b"))
+
+    by_name = {run.name: run for run in runs}
+    print(f"\n{count} notebooks\n{'way':<8}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}{'wall / build':>14}")
+    for run in runs:
+        ratio = run.wall / by_name["build"].wall
+        print(f"{run.name:<8}{run.wall:>9.1f}{run.cpu:>9.1f}{run.peak_mb:>10.0f}{ratio:>14.2f}")
+    if "naive" in by_name:
+        print(f"the build is {by_name['naive'].wall / by_name['build'].wall:.1f}× faster than the naive way")
+    print(f"\nthe build's steps, one by one in one process\n{'step':<14}{'seconds':>9}")
+    for name, seconds in per_stage:
+        print(f"{name:<14}{seconds:>9.1f}")
+    print(f"{'total':<14}{sum(seconds for _, seconds in per_stage):>9.1f}")
+
+
+if __name__ == "__main__":
+    main()
