@@ -13,10 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from sozialplanung.core.config import open_edition
+from sozialplanung.core.config import Edition, open_edition
 from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
 from sozialplanung.execution.chapters import execute_chapters
+from sozialplanung.execution.kernels import KernelPool
+from sozialplanung.execution.notebook import KERNEL_NAME
 from sozialplanung.execution.profiles import execute_profiles
 from sozialplanung.site.publish import publish
 from sozialplanung.statistics.indicators import run_indicators
@@ -24,32 +26,47 @@ from sozialplanung.statistics.indicators import run_indicators
 REPO = Path(__file__).resolve().parents[1]
 
 
+def copy_project(folder: Path) -> Path:
+    """The files a build reads (no data, no outputs), copied into ``folder/project``."""
+    project = folder / "project"
+    for part in ("params", "notebooks", "data/reference"):
+        shutil.copytree(REPO / part, project / part)
+    return project
+
+
+def stage_seconds(edition: Edition) -> list[tuple[str, float]]:
+    """Each step of ``sozialbericht build`` and its seconds (chapters and profiles share one pool of
+    warm kernels, as in the build)."""
+    figures = []
+    with KernelPool(KERNEL_NAME) as pool:
+        for name, step in (
+            ("sample data", lambda: generate_sample_data(edition)),
+            ("validate", lambda: run_validation(edition)),
+            ("indicators", lambda: run_indicators(edition)),
+            ("chapters", lambda: execute_chapters(edition, pool=pool)),
+            ("profiles", lambda: execute_profiles(edition, pool=pool)),
+            ("publish", lambda: publish(edition, engine="nbconvert")),
+        ):
+            start = time.perf_counter()
+            step()
+            figures.append((name, time.perf_counter() - start))
+    return figures
+
+
+def print_stages(figures: list[tuple[str, float]]) -> None:
+    print(f"{'step':<14}{'seconds':>9}")
+    for name, seconds in figures:
+        print(f"{name:<14}{seconds:>9.1f}")
+    print(f"{'total':<14}{sum(seconds for _, seconds in figures):>9.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edition", default="2024")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        project = Path(folder) / "project"
-        for part in ("params", "notebooks", "data/reference"):
-            shutil.copytree(REPO / part, project / part)
-        edition = open_edition(args.edition, project)
-        steps = [
-            ("sample data", lambda: generate_sample_data(edition)),
-            ("validate", lambda: run_validation(edition)),
-            ("indicators", lambda: run_indicators(edition)),
-            ("chapters", lambda: execute_chapters(edition)),
-            ("profiles", lambda: execute_profiles(edition)),
-            ("publish", lambda: publish(edition, engine="nbconvert")),
-        ]
-        total = 0.0
-        print(f"{'step':<14}{'seconds':>9}")
-        for name, step in steps:
-            start = time.perf_counter()
-            step()
-            elapsed = time.perf_counter() - start
-            total += elapsed
-            print(f"{name:<14}{elapsed:>9.1f}")
-        print(f"{'total':<14}{total:>9.1f}")
+        edition = open_edition(args.edition, copy_project(Path(folder)))
+        print_stages(stage_seconds(edition))
         site = edition.paths.site_dir
         files = [p for p in site.rglob("*") if p.is_file()]
         print(

@@ -19,7 +19,6 @@ import argparse
 import ast
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,8 +29,10 @@ from pathlib import Path
 
 import nbformat
 import psutil
+from build_edition import copy_project, print_stages, stage_seconds  # this folder's other benchmark
 
-REPO = Path(__file__).resolve().parents[1]
+from sozialplanung.core.config import open_edition
+
 BIN = Path(sys.executable).parent
 
 
@@ -41,13 +42,6 @@ class Run:
     wall: float
     cpu: float
     peak_mb: float
-
-
-def _copy_project(folder: Path) -> Path:
-    project = folder / "project"
-    for part in ("params", "notebooks", "data/reference"):
-        shutil.copytree(REPO / part, project / part)
-    return project
 
 
 def _children_cpu() -> float:
@@ -91,7 +85,6 @@ def _measure(name: str, commands: list[list[str]], cwd: Path) -> Run:
 
 def _notebook_runs(project: Path, edition: str) -> list[tuple[Path, dict[str, object]]]:
     """Every notebook of the edition with its parameters: the chapters, then one profile per district."""
-    from sozialplanung.core.config import open_edition
     from sozialplanung.data.load import profile_districts
 
     opened = open_edition(edition, project)
@@ -140,35 +133,6 @@ def floor(project: Path, edition: str) -> None:
                 display(eval(compile(ast.Expression(last.value), source.name, "eval"), namespace))
 
 
-def stages(project: Path) -> list[tuple[str, float]]:
-    """The build's steps one by one in this process (chapters and profiles sharing one pool)."""
-    from sozialplanung.core.config import open_edition
-    from sozialplanung.data.sample import generate_sample_data
-    from sozialplanung.data.validate import run_validation
-    from sozialplanung.execution.chapters import execute_chapters
-    from sozialplanung.execution.kernels import KernelPool
-    from sozialplanung.execution.notebook import KERNEL_NAME
-    from sozialplanung.execution.profiles import execute_profiles
-    from sozialplanung.site.publish import publish
-    from sozialplanung.statistics.indicators import run_indicators
-
-    edition = open_edition("2024", project)
-    figures = []
-    with KernelPool(KERNEL_NAME) as pool:
-        for name, step in (
-            ("sample data", lambda: generate_sample_data(edition)),
-            ("validate", lambda: run_validation(edition)),
-            ("indicators", lambda: run_indicators(edition)),
-            ("chapters", lambda: execute_chapters(edition, pool=pool)),
-            ("profiles", lambda: execute_profiles(edition, pool=pool)),
-            ("publish", lambda: publish(edition, engine="nbconvert")),
-        ):
-            start = time.perf_counter()
-            step()
-            figures.append((name, time.perf_counter() - start))
-    return figures
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edition", default="2024")
@@ -180,7 +144,7 @@ def main() -> None:
         return
     print(f"{os.cpu_count()} cores; edition {args.edition} of the synthetic sample", flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        project = _copy_project(Path(folder) / "a")
+        project = copy_project(Path(folder) / "a")
         build = [str(BIN / "sozialbericht"), "build", "--edition", args.edition, "--engine", "nbconvert"]
         runs = [_measure("build", [build], project)]
         count = len(_notebook_runs(project, args.edition))
@@ -188,7 +152,7 @@ def main() -> None:
             runs.append(_measure("naive", naive_commands(project, args.edition), project))
         me = [str(BIN / "python"), str(Path(__file__).resolve()), "--edition", args.edition]
         runs.append(_measure("floor", [[*me, "--floor-in", str(project)]], project))
-        per_stage = stages(_copy_project(Path(folder) / "b"))
+        per_stage = stage_seconds(open_edition(args.edition, copy_project(Path(folder) / "b")))
 
     by_name = {run.name: run for run in runs}
     print(f"\n{count} notebooks\n{'way':<8}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}{'wall / build':>14}")
@@ -197,10 +161,8 @@ def main() -> None:
         print(f"{run.name:<8}{run.wall:>9.1f}{run.cpu:>9.1f}{run.peak_mb:>10.0f}{ratio:>14.2f}")
     if "naive" in by_name:
         print(f"the build is {by_name['naive'].wall / by_name['build'].wall:.1f}× faster than the naive way")
-    print(f"\nthe build's steps, one by one in one process\n{'step':<14}{'seconds':>9}")
-    for name, seconds in per_stage:
-        print(f"{name:<14}{seconds:>9.1f}")
-    print(f"{'total':<14}{sum(seconds for _, seconds in per_stage):>9.1f}")
+    print("\nthe build's steps, one by one in one process")
+    print_stages(per_stage)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ class WarmKernel:
 
     def __init__(self, kernel_name: str) -> None:
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
-        self.notebooks = 0
 
     def close(self) -> None:
         """Shut the kernel down (called in the thread that used it: its sockets belong to that loop)."""
@@ -92,7 +91,6 @@ class WarmKernelEngine(NBClientEngine):
             stderr_file=stderr_file,
             **kwargs,
         )
-        kernel.notebooks += 1
         try:
             return client.execute()
         finally:
