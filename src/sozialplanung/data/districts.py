@@ -108,3 +108,53 @@ def district_names(districts: pd.DataFrame, alias_file: Path | None = None) -> D
             raise DataError(f"The district name {name!r} stands for two kennziffern ({names.codes[key]} and {code}).")
         names.codes[key], names.shown[key] = code, name
     return names
+
+
+GRAMMAR_FILE = "stadtbezirk_grammatik.csv"
+"""How a sentence names each district (article, case, preposition), beside the districts' reference file."""
+
+
+def read_district_grammar(path: Path, districts: pd.DataFrame) -> pd.DataFrame:
+    """The grammatical forms of every district's name, one row per district of ``districts``.
+
+    ``path`` is ``data/reference/stadtbezirk_grammatik.csv`` (UTF-8, ``,``; the caller builds it as
+    ``<districts file>.parent / GRAMMAR_FILE``). Columns: ``kennziffer``, ``stadtbezirk`` (the name as
+    the reference file writes it), ``nominativ`` ("der Obere Richtsberg", "Cappel"), ``dativ`` with the
+    preposition that answers "wo?" ("am Oberen Richtsberg", "in der Altstadt", "in Cappel") and
+    ``genitiv`` after a noun ("des Oberen Richtsbergs", "der Altstadt", "Cappels", "von Wehrda").
+    A missing file, column or cell, a kennziffer twice, missing or unknown, or a name that differs from
+    the reference raises :class:`DataError`, so no sentence falls back to a guessed article.
+    """
+    if not path.is_file():
+        raise DataError(f"Reference file {path.name} not found in {path.parent}.")
+    columns = ("kennziffer", "stadtbezirk", "nominativ", "dativ", "genitiv")
+    frame = pd.read_csv(path, dtype="str", encoding="utf-8", keep_default_na=False)
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise DataError(f"{path.name} lacks the column(s) {', '.join(missing)}.")
+    frame = frame[list(columns)].apply(lambda column: column.str.strip())
+    empty = [f"row {number + 2}: {column}" for column in columns for number in frame.index[frame[column] == ""]]
+    if empty:
+        raise DataError(f"{path.name} has empty cells ({'; '.join(empty)}); every form must be written out.")
+    if not frame["kennziffer"].str.fullmatch(r"\d+").all():
+        raise DataError(f"{path.name}: every kennziffer must be a whole number.")
+    frame["kennziffer"] = frame["kennziffer"].astype("int64")
+    twice = sorted(set(frame.loc[frame["kennziffer"].duplicated(), "kennziffer"]))
+    known = dict(zip(districts["kennziffer"].astype(int), districts["stadtbezirk"].astype(str)))
+    absent, unknown = sorted(set(known) - set(frame["kennziffer"])), sorted(set(frame["kennziffer"]) - set(known))
+    for codes, problem in (
+        (twice, "has more than one row for"),
+        (absent, "has no row for"),
+        (unknown, "has a row for an unknown"),
+    ):
+        if codes:
+            listed = ", ".join(map(str, codes))
+            raise DataError(f"{path.name} {problem} kennziffer {listed}; it needs one row per district.")
+    renamed = [
+        f"{code} ({name!r}, reference: {known[code]!r})"
+        for code, name in zip(frame["kennziffer"], frame["stadtbezirk"])
+        if known[code] != name
+    ]
+    if renamed:
+        raise DataError(f"{path.name} names districts differently from the reference: {', '.join(renamed)}.")
+    return frame.sort_values("kennziffer", ignore_index=True)
