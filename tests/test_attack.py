@@ -272,3 +272,49 @@ def test_downloads_are_read_and_must_say_what_their_page_says(tmp_path, tables):
     assert finding.cell == key("wohngeldquote", "zaehler", B)
     assert "hidden on one page, shown as 2 on another" in finding.problem
     assert "downloads/k/wohngeld-nach-stadtbezirken-2024.csv" in finding.pages
+
+
+def total(table: str, column: str, codes: str = "", year: int = YEAR) -> str:
+    return f"summe/{table}/{column}/{year}/{codes}"
+
+
+def test_route_1_a_city_total_of_a_raw_column_in_a_chapter_table(tables):
+    """A chapter's table of city totals (``summe/…``) links the districts as an indicator's city value
+    does: 42 Wohngeld households in Marburg, 40 in B, none elsewhere — A holds the other 2."""
+    shown = [(key("wohngeldquote", "zaehler", k), "–") for k in CODES if k not in (A, B)]
+    leak = [*shown, (key("wohngeldquote", "zaehler", A), "."), (key("wohngeldquote", "zaehler", B), "40")]
+    [finding] = findings(tables, facts(*leak, (total("wohngeld", "haushalte"), "42")))
+    assert finding.cell == key("wohngeldquote", "zaehler", A)
+    assert total("wohngeld", "haushalte") in finding.pinned_by
+
+    # a total for codes: SGB II unemployed of the city, with the districts' counts by Rechtskreis
+    # unknown, pins nothing
+    assert findings(tables, facts(*leak[:-1], (total("arbeitslose", "arbeitslose", "rechtskreis=SGB II"), "42"))) == []
+
+
+def test_route_4_a_city_only_table_whose_rows_nest(tables):
+    """Wohnungslose 10, of them 9 in shelters: one person lives homeless outside a shelter."""
+    wohnungslos = total("wohnungsnotfaelle", "anzahl", "kategorie=wohnungslose_gesamt")
+    notunterkunft = total("wohnungsnotfaelle", "anzahl", "kategorie=notunterkunft")
+    [finding] = findings(tables, facts((wohnungslos, "10"), (notunterkunft, "9")))
+    assert finding.cell == (
+        f"wohnungsnotfaelle.anzahl (wohnungslose_gesamt ohne notunterkunft) (nicht veröffentlicht), Stadt {YEAR}"
+    )
+    assert "known to be 1 … 1" in finding.problem
+    assert set(finding.pinned_by) == {wohnungslos, notunterkunft}
+    assert findings(tables, facts((wohnungslos, "10"), (notunterkunft, "."))) == []
+
+
+def test_route_4_a_city_indicator_summing_several_sources(tables):
+    """The Mindestsicherungsquote's numerator (SGB II + Grundsicherung + the other benefits) minus the
+    published parts leaves the other benefits: 1 AsylbLG recipient when the rest is shown."""
+    published = facts(
+        (key("mindestsicherungsquote", "zaehler", 0), "531"),
+        (total("sgb2", "leistungsberechtigte"), "300"),
+        (total("grundsicherung", "empfaenger_65_plus"), "100"),
+        (total("grundsicherung", "empfaenger_erwerbsgemindert"), "100"),
+        (total("mindestsicherung", "empfaenger", "leistung=sgb12_kap3"), "30"),
+    )
+    [finding] = findings(tables, published)
+    assert finding.cell == f"mindestsicherung.empfaenger (asylblg) (nicht veröffentlicht), Stadt {YEAR}"
+    assert "known to be 1 … 1" in finding.problem

@@ -116,3 +116,25 @@ def test_small_districts_show_the_confidentiality_symbol(built):
     }
     small = [rows[name] for name in ("Lahnberge", "Dilschhausen", "Ronhausen", "Bortshausen") if name in rows]
     assert small and any("." in cells for cells in small)
+
+
+def test_every_city_total_on_a_page_is_the_raw_tables_sum_or_hidden(built):
+    """Each number keyed ``summe/<table>/<column>/<year>/<codes>`` (text and tables of city totals)
+    is the sum of that raw column over the rows with those codes — a nested row (Wohnungslose,
+    of them in Notunterkünften) counted once — or ``.``."""
+    edition, _ = built
+    tables = read_tables(edition.paths.tables_dir)
+    rule = Confidentiality(edition.config.confidentiality.threshold)
+    checked = set()
+    for name, html in _pages(edition).items():
+        for cell in BeautifulSoup(html, "html.parser").select('[data-zelle^="summe/"]'):
+            _, table, column, year, codes = cell["data-zelle"].split("/")
+            frame = tables[table][tables[table]["jahr"] == int(year)]
+            for code, _, value in (item.partition("=") for item in codes.split(";") if item):
+                frame = frame[frame[code] == value]
+            shown = cell.get_text(strip=True)
+            assert shown in (".", rule.count(int(frame[column].sum()))), f"{name}: {cell['data-zelle']}"
+            checked.add((table, column, codes))
+    assert ("wohnungsnotfaelle", "anzahl", "kategorie=wohnungslose_gesamt") in checked
+    assert ("schwerbehinderte", "anzahl", "altersgruppe=25-44;geschlecht=w") in checked
+    assert len(checked) >= 20

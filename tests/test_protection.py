@@ -15,7 +15,7 @@ from scipy.optimize import linprog
 
 from sozialplanung.core.formats import round_half_up
 from sozialplanung.statistics.confidentiality import PRIMARY, PUBLISHED, SECONDARY
-from sozialplanung.statistics.protection import Rule, YearModel, protect_year
+from sozialplanung.statistics.protection import Attacker, Rule, YearModel, protect_year
 
 RULE = Rule(threshold=3, protection_range=2)
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -267,3 +267,72 @@ def test_an_atom_below_zero_is_an_error_unless_it_rests_on_an_imputed_cell():
     nef_ab_15 = atoms[(atoms["table"] == "sgb2") & (atoms["atom"] == "nef_ab_15")].set_index("kennziffer")["value"]
     assert nef_ab_15[kennziffer] == 0 and (nef_ab_15.drop(kennziffer) == 5).all()  # 20 − 15 elsewhere
     assert "value" not in atom_frame(tables, 2024, values=False).columns  # the structure a reader knows
+
+
+# --- the edition's plan: city-only tables and city totals ------------------------------------------
+
+
+def sample_plan(change):
+    """The plan of 2024 over the validation tests' tables, after ``change(tables)``, protected."""
+    from sozialplanung.statistics.indicators import CITY_LEVEL, COUNTED_DENOMINATORS, INDICATOR_CELLS
+    from sozialplanung.statistics.publication_plan import year_plan
+    from test_validate import valid_tables
+
+    tables = valid_tables()
+    change(tables)
+    plan = year_plan(tables, 2024, INDICATOR_CELLS, counted_denominators=COUNTED_DENOMINATORS, city_level=CITY_LEVEL)
+    return plan, protect_year(plan.model, RULE)
+
+
+def set_count(tables, table: str, column: str, value: int, **where: object) -> None:
+    frame = tables[table]
+    rows = frame["jahr"] == 2024
+    for code, wanted in where.items():
+        rows &= frame[code] == wanted
+    frame.loc[rows, column] = value
+
+
+def atom_ids(plan, table: str, **where: str) -> np.ndarray:
+    atoms = plan.model.atoms
+    rows = atoms["table"] == table
+    for code, wanted in where.items():
+        rows &= atoms[code] == wanted
+    return atoms.index[rows].to_numpy()
+
+
+def test_city_only_tables_are_in_the_plan_and_a_nested_row_protects_the_rest():
+    """Wohnungslose 10, of them 9 in shelters, and one AsylbLG recipient: the one person outside a
+    shelter and the one recipient are groups of the plan, and the published counts around them are
+    hidden until neither can be told from the rest."""
+
+    def change(tables):
+        set_count(tables, "wohnungsnotfaelle", "anzahl", 10, kategorie="wohnungslose_gesamt")
+        set_count(tables, "wohnungsnotfaelle", "anzahl", 9, kategorie="notunterkunft")
+        set_count(tables, "mindestsicherung", "empfaenger", 1, leistung="asylblg")
+
+    plan, result = sample_plan(change)
+    outside = atom_ids(plan, "wohnungsnotfaelle", kategorie="wohnungslose_gesamt")
+    assert plan.model.values[outside].tolist() == [1]  # the outer row's atom is what the inner row leaves
+    gesamt = plan.totals[("wohnungsnotfaelle", "anzahl", "kategorie=wohnungslose_gesamt")]
+    assert plan.model.quantities[gesamt].value == 10  # the published count sums both rows
+    asylblg = plan.totals[("mindestsicherung", "empfaenger", "leistung=asylblg")]
+    assert result.status[asylblg] == PRIMARY
+    quote = plan.indicator_parts[("mindestsicherungsquote", 0, "zaehler")]
+    assert not any(k[0] == "mindestsicherungsquote" and k[1] != 0 for k in plan.indicator_parts)  # city only
+    hidden = {n for n, s in result.status.items() if s != PUBLISHED}
+    assert hidden & {gesamt, plan.totals[("wohnungsnotfaelle", "anzahl", "kategorie=notunterkunft")]}
+    assert quote in hidden or hidden & {
+        plan.totals[("sgb2", "leistungsberechtigte", "")],
+        plan.totals[("mindestsicherung", "empfaenger", "leistung=sgb12_kap3")],
+    }
+    attacker = Attacker(plan.model, hidden)
+    for group in (outside, atom_ids(plan, "mindestsicherung", leistung="asylblg")):
+        assert attacker.maximum(group) >= RULE.threshold
+
+
+def test_every_margin_of_a_table_is_a_city_total_of_the_plan():
+    plan, _ = sample_plan(lambda tables: None)
+    arbeitslose = {codes for table, column, codes in plan.totals if (table, column) == ("arbeitslose", "arbeitslose")}
+    assert arbeitslose == {"rechtskreis=SGB II", "rechtskreis=SGB III", ""}
+    people = {codes for table, _, codes in plan.totals if table == "schwerbehinderte"}
+    assert {"altersgruppe=25-44;geschlecht=w", "altersgruppe=25-44", "geschlecht=w", ""} <= people

@@ -13,8 +13,13 @@ one by one:
 - :data:`BOUNDS` are the inequalities between tables that hold for every district and year (each
   is also a validation rule in :mod:`sozialplanung.data.rules`), e.g. Kinder unter 15 im SGB II ≤
   residents under 15.
+- :data:`NESTED_ROWS` declares rows of a table that hold a part of another row of the same table
+  (Wohnungslose in Notunterkünften are part of all Wohnungslose): the outer row's atom is what is
+  left after the inner rows, and a cell of the outer row sums both.
 - :class:`Cells` names a set of raw cells per district and year; indicators describe their
-  numerators and denominators with it.
+  numerators and denominators with it (a sum over several tables is a tuple of them).
+
+Tables without districts (the city-only tables) take part with the kennziffer 0 of the city.
 """
 
 from __future__ import annotations
@@ -69,6 +74,17 @@ COLUMN_ATOMS: dict[str, dict[str, tuple[str, ...]]] = {
 """Each count column of the tables in :data:`ATOMS` as the atoms it sums."""
 
 
+NESTED_ROWS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "wohnungsnotfaelle": ("kategorie", {"wohnungslose_gesamt": ("notunterkunft",)}),
+}
+"""Per table: the code column, and for an outer code the inner codes whose rows are part of it."""
+
+
+def nested_rows(table: str) -> tuple[str, dict[str, tuple[str, ...]]] | None:
+    """The code column and the outer → inner codes of ``table`` (:data:`NESTED_ROWS`), or None."""
+    return NESTED_ROWS.get(table)
+
+
 def atoms_of(table: str) -> dict[str, Atom]:
     """The atoms of ``table``: declared in :data:`ATOMS`, else one per count column."""
     return ATOMS.get(table, {column: Atom(column) for column in TABLES[table].counts})
@@ -95,6 +111,25 @@ class Cells:
     @property
     def atoms(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a for column in self.columns for a in column_atoms(self.table, column)))
+
+    @property
+    def rows(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``where`` with each outer code followed by its inner ones (:data:`NESTED_ROWS`): the rows
+        whose atoms the cells sum."""
+        nested = nested_rows(self.table)
+        if nested is None:
+            return self.where
+        column, inner = nested
+        return tuple(
+            (code_column, tuple(dict.fromkeys(c for v in values for c in (v, *inner.get(v, ())))))
+            if code_column == column
+            else (code_column, values)
+            for code_column, values in self.where
+        )
+
+
+CellSum = tuple[Cells, ...]
+"""Raw cells of several tables summed (a count over several sources, e.g. all Mindestsicherung)."""
 
 
 def residents(ages: AgeRange, nationality: str | None = None) -> Cells:

@@ -16,13 +16,20 @@ from sozialplanung.core.config import Edition, open_edition
 from sozialplanung.core.errors import DataError
 from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
 from sozialplanung.data.ages import BROAD_AGE_GROUPS, population
+from sozialplanung.data.contract import TABLES
 from sozialplanung.data.load import INDICATOR_STATUS_COLUMNS, read_districts, read_frame, read_indicators, read_tables
 from sozialplanung.report.figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
 from sozialplanung.report.maps import tile_map
 from sozialplanung.report.tables import Column, ReportTable, cell_key, report_table
 from sozialplanung.statistics import indicators as ind
-from sozialplanung.statistics.confidentiality import CITY_NAME, SYMBOL_CONFIDENTIAL, Confidentiality
-from sozialplanung.statistics.publication_plan import TOTAL_COLUMNS
+from sozialplanung.statistics.confidentiality import (
+    CITY_NAME,
+    PUBLISHED,
+    SYMBOL_CONFIDENTIAL,
+    Confidentiality,
+    is_hidden,
+)
+from sozialplanung.statistics.publication_plan import TOTAL_COLUMNS, total_key
 from sozialplanung.statistics.sozialindex import SozialindexResult, compute_sozialindex
 
 STATUS_PARTS = (
@@ -49,6 +56,16 @@ def with_cell_keys(rows: pd.DataFrame) -> pd.DataFrame:
             for part in ("zaehler", "nenner", "wert")
         }
     )
+
+
+def total_codes(table: str, where: dict[str, str]) -> str:
+    """The codes of a city total as the confidentiality model names them, in the contract's order:
+    ``"rechtskreis=SGB II"``; ``""`` for the whole column."""
+    codes = [c for c in TABLES[table].keys if c in where]
+    unknown = set(where) - set(codes)
+    if unknown:
+        raise KeyError(f"{table} has no code column {', '.join(sorted(unknown))}")
+    return total_key(codes, tuple(where[c] for c in codes))
 
 
 def count_span(text: str, key: str = "") -> str:
@@ -232,46 +249,54 @@ class ChapterContext:
         row = self.city_row(indicator_id, year or self.year)
         return format_count(round(100 / row["wert"])) if row["wert"] > 0 else SYMBOL_NOT_APPLICABLE
 
+    def total_status(self, table: str, column: str, year: int, **where: str) -> str:
+        """The confidentiality status of a city total (:func:`total_codes` of ``where``)."""
+        hidden = self.hidden_totals
+        match = hidden[
+            (hidden["jahr"] == year)
+            & (hidden["tabelle"] == table)
+            & (hidden["spalte"] == column)
+            & (hidden["schluessel"] == total_codes(table, where))
+        ]
+        return str(match["status"].iloc[0]) if len(match) else PUBLISHED
+
     def city_totals(self, table: str, column: str, **where: str) -> pd.Series:
-        """City-wide sum of ``column`` per report year, optionally for one code (``rechtskreis="SGB II"``)."""
+        """City-wide sum of ``column`` per report year, optionally for one code (``rechtskreis="SGB II"``).
+
+        The series says what it is (``attrs["summe"]``: table, column, codes) and which years the
+        confidentiality model hides (``attrs["status"]``: year → status), so :meth:`count_table` and
+        :meth:`count_trend_figure` show them as the site states them."""
         frame = self.tables[table]
         for code_column, code in where.items():
-            frame = frame[frame[code_column] == code]
+            frame = frame[frame[code_column] == code]  # a raw row holds its whole count, nested rows included
         totals = frame.groupby("jahr")[column].sum().astype("int64")
         totals = totals[totals.index.isin(self.config.years)]
-        hidden = self.hidden_totals
-        years = hidden.loc[(hidden["tabelle"] == table) & (hidden["spalte"] == column), "jahr"]
-        if years.isin(totals.index).any():
-            raise DataError(
-                f"The confidentiality model hides a city total of {table}.{column} in "
-                f"{', '.join(str(y) for y in sorted(set(years)))}; show this series without those years."
-            )
+        totals.attrs["summe"] = (table, column, total_codes(table, where))
+        totals.attrs["status"] = {int(y): self.total_status(table, column, int(y), **where) for y in totals.index}
         return totals
 
     def count_text(self, table: str, column: str, year: int | None = None, **where: str) -> str:
-        """A city-wide count for the text, formatted and checked: ``"1.131"``; ``.`` when the
-        confidentiality model hides any city total of that column in that year (the sum would
-        give it away)."""
+        """A city-wide count for the text, formatted, checked and marked with its meaning:
+        ``"1.131"``; ``.`` when the confidentiality model hides it."""
         year = year or self.year
-        hidden = self.hidden_totals
-        if ((hidden["jahr"] == year) & (hidden["tabelle"] == table) & (hidden["spalte"] == column)).any():
-            return count_span(SYMBOL_CONFIDENTIAL)
-        frame = self.tables[table]
-        for code_column, code in where.items():
-            frame = frame[frame[code_column] == code]
-        return count_span(self.rule.count(int(frame.loc[frame["jahr"] == year, column].sum())))
+        totals = self.city_totals(table, column, **where)
+        key = cell_key("summe", table, column, year, total_codes(table, where))
+        return count_span(self.rule.count_cell(int(totals.get(year, 0)), totals.attrs["status"].get(year)), key)
 
     def share_text(self, table: str, part: str, whole: str, year: int | None = None) -> str:
         """City-wide share of one column in another of the same table, per 100: ``"23,2"``."""
         year = year or self.year
-        numerator = int(self.city_totals(table, part).get(year, 0))
-        denominator = int(self.city_totals(table, whole).get(year, 0))
-        value = numerator / denominator * 100 if denominator else float("nan")
-        return self.rule.rate(value, numerator, denominator)
+        numerator, denominator = self.city_totals(table, part), self.city_totals(table, whole)
+        if is_hidden(numerator.attrs["status"].get(year)) or is_hidden(denominator.attrs["status"].get(year)):
+            return SYMBOL_CONFIDENTIAL
+        num, den = int(numerator.get(year, 0)), int(denominator.get(year, 0))
+        return self.rule.rate(num / den * 100 if den else float("nan"), num, den)
 
     def count_change_text(self, table: str, column: str, since: int, **where: str) -> str:
         """Relative change of a city-wide count in percent: ``"+4,2"``."""
         totals = self.city_totals(table, column, **where)
+        if any(is_hidden(totals.attrs["status"].get(y)) for y in (since, self.year)):
+            return SYMBOL_CONFIDENTIAL
         then = totals.get(since, 0)
         return format_change((totals[self.year] - then) / then * 100 if then else float("nan"))
 
@@ -352,12 +377,15 @@ class ChapterContext:
         )
 
     def count_trend_figure(self, series: dict[str, pd.Series], title: str, axis_label: str) -> FigureOutput:
-        """City counts over the years, one line per named series (indexed by jahr)."""
+        """City counts over the years, one line per named series (indexed by jahr); a year the
+        confidentiality model hides (a :meth:`city_totals` series says which) is a gap."""
+
+        def shown(s: pd.Series) -> list[float | None]:
+            hidden = s.attrs.get("status", {})
+            return [None if is_hidden(hidden.get(int(y))) else self.rule.count_or_none(v) for y, v in s.items()]
+
         data = pd.concat(
-            [
-                pd.DataFrame({"jahr": s.index, "reihe": name, "wert": [self.rule.count_or_none(v) for v in s]})
-                for name, s in series.items()
-            ],
+            [pd.DataFrame({"jahr": s.index, "reihe": name, "wert": shown(s)}) for name, s in series.items()],
             ignore_index=True,
         )
         return line_over_years(
@@ -430,11 +458,17 @@ class ChapterContext:
         return report_table(rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source)
 
     def count_table(self, columns: dict[str, pd.Series], caption: str, notes: tuple[str, ...] = ()) -> ReportTable:
-        """City-wide counts per report year, one column per named series (indexed by jahr)."""
-        frame = pd.DataFrame({"jahr": [str(year) for year in self.config.years]})
+        """City-wide counts per report year, one column per named series (indexed by jahr); a
+        :meth:`city_totals` series brings its meaning and statuses along."""
+        years = self.config.years
+        frame = pd.DataFrame({"jahr": [str(year) for year in years]})
+        table_columns = [Column("Jahr", "jahr")]
         for name, series in columns.items():
-            frame[name] = [series.get(year, 0) for year in self.config.years]
-        table_columns = [Column("Jahr", "jahr"), *(Column(name, name, "count") for name in columns)]
+            frame[name] = [series.get(year, 0) for year in years]
+            frame[f"{name}:status"] = [series.attrs.get("status", {}).get(year, PUBLISHED) for year in years]
+            summe = series.attrs.get("summe")
+            frame[f"{name}:key"] = [cell_key("summe", *summe[:2], year, summe[2]) if summe else "" for year in years]
+            table_columns.append(Column(name, name, "count", status=f"{name}:status", keys=f"{name}:key"))
         return report_table(frame, table_columns, caption=caption, rule=self.rule, source=self.source, notes=notes)
 
     def trend_table(self, indicator_ids: list[str], caption: str) -> ReportTable:

@@ -95,7 +95,8 @@ def cell_key(*parts: object) -> str:
     (an indicator's numerator, denominator or rate in a year and district, 0 = the city),
     ``pyramide/2024/211/25–44/w`` (a profile's population pyramid cell) or
     ``sozialindex/2024/211/z_sgb2_quote`` (a district's z-value, ``score``, ``status`` or ``rang`` in
-    the Sozialindex)."""
+    the Sozialindex) or ``summe/arbeitslose/arbeitslose/2024/rechtskreis=SGB II`` (a city total of a
+    raw column, for the codes named)."""
     return "/".join(str(part) for part in parts)
 
 

@@ -12,10 +12,10 @@ import pandas as pd
 from sozialplanung.core.formats import format_count, format_date
 from sozialplanung.data.ages import AgeRange, band_limits, population
 from sozialplanung.data.contract import ACTION_FIELDS, DISABILITY_AGE_GROUPS, MEASURE_STATUSES, SEXES
-from sozialplanung.report.chapter import ChapterContext
+from sozialplanung.report.chapter import ChapterContext, total_codes
 from sozialplanung.report.figures import FigureOutput, grouped_bars
-from sozialplanung.report.tables import Column, ReportTable, report_table
-from sozialplanung.statistics.confidentiality import suppress
+from sozialplanung.report.tables import Column, ReportTable, cell_key, report_table
+from sozialplanung.statistics.confidentiality import PUBLISHED, SECONDARY, is_hidden
 
 STATUS_LABELS = {
     "umgesetzt": "umgesetzt",
@@ -90,26 +90,32 @@ def status_changes(aktionsplan: pd.DataFrame, year: int, previous: int) -> pd.Da
 
 
 def protected_disability(chapter: ChapterContext) -> pd.DataFrame:
-    """Counts and residents by age band (rows) and sex plus ``Insgesamt`` (columns), each with the
-    status of the two-way suppression (bands × sexes with both totals, since the city total is
-    published elsewhere); a rate is hidden when its count or its residents are."""
+    """Counts and residents by age band (rows) and sex plus ``Insgesamt`` (columns). Each count is a
+    city total of ``schwerbehinderte`` with the status the confidentiality model gives it and its
+    meaning (``<label>:anzahl_key``); a rate is hidden when its count is, or when its residents are
+    fewer than the threshold."""
     rates = disability_rates(chapter.tables["schwerbehinderte"], chapter.tables["bevoelkerung"], chapter.year)
-    threshold = chapter.config.confidentiality.threshold
-    wide = pd.DataFrame({"altersgruppe": [band_label(b) for b in DISABILITY_AGE_GROUPS]})
-    for part in ("anzahl", "einwohner"):
-        cells = rates.pivot(index="altersgruppe", columns="geschlecht", values=part).reindex(
-            index=list(DISABILITY_AGE_GROUPS), columns=list(SEXES)
-        )
-        result = suppress(cells, threshold, row_total=True, column_total=True)
-        table, status = result.table.iloc[:-1], result.status.iloc[:-1]  # the all-ages row is not shown
-        for sex, label in (*SEX_LABELS.items(), (table.columns[-1], TOTAL)):
-            wide[f"{label}:{part}"] = table[sex].to_numpy()
-            wide[f"{label}:{part}_status"] = status[sex].to_numpy()
-    for label in (*SEX_LABELS.values(), TOTAL):
+    bands = list(DISABILITY_AGE_GROUPS)
+    wide = pd.DataFrame({"altersgruppe": [band_label(b) for b in bands]})
+    by_band = {
+        part: rates.pivot(index="altersgruppe", columns="geschlecht", values=part).reindex(index=bands, columns=SEXES)
+        for part in ("anzahl", "einwohner")
+    }
+    for sex, label in (*SEX_LABELS.items(), (None, TOTAL)):
+        places = [{"altersgruppe": band, **({"geschlecht": sex} if sex else {})} for band in bands]
+        for part, cells in by_band.items():
+            wide[f"{label}:{part}"] = (cells[sex] if sex else cells.sum(axis=1)).to_numpy()
+        wide[f"{label}:anzahl_status"] = [
+            chapter.total_status("schwerbehinderte", "anzahl", chapter.year, **where) for where in places
+        ]
+        wide[f"{label}:anzahl_key"] = [
+            cell_key("summe", "schwerbehinderte", "anzahl", chapter.year, total_codes("schwerbehinderte", where))
+            for where in places
+        ]
         count, residents = wide[f"{label}:anzahl"], wide[f"{label}:einwohner"]
         wide[f"{label}:quote"] = (count / residents.where(residents > 0) * 100).astype("float64")
-        hidden = (wide[f"{label}:anzahl_status"] != "") | (wide[f"{label}:einwohner_status"] != "")
-        wide[f"{label}:quote_status"] = hidden.map({True: "sekundaer", False: ""})
+        hidden = wide[f"{label}:anzahl_status"].map(is_hidden) | residents.map(chapter.rule.is_confidential)
+        wide[f"{label}:quote_status"] = hidden.map({True: SECONDARY, False: PUBLISHED})
     return wide
 
 
@@ -118,7 +124,13 @@ def disability_table(chapter: ChapterContext) -> ReportTable:
     columns = [Column("Alter (Jahre)", "altersgruppe")]
     for label in (*SEX_LABELS.values(), TOTAL):
         columns += [
-            Column(f"{label}: Anzahl", f"{label}:anzahl", "count", status=f"{label}:anzahl_status"),
+            Column(
+                f"{label}: Anzahl",
+                f"{label}:anzahl",
+                "count",
+                status=f"{label}:anzahl_status",
+                keys=f"{label}:anzahl_key",
+            ),
             Column(
                 f"{label}: je 100 Einwohner",
                 f"{label}:quote",

@@ -2,7 +2,8 @@
 
 It reads only what a reader sees: every number the pages mark with its public meaning
 (``data-zelle`` on table cells and text numbers, ``data-zellen`` on figures; see
-:func:`sozialplanung.report.tables.cell_key`) and the same tables' cells in their CSV and XLSX
+:func:`sozialplanung.report.tables.cell_key`: indicator parts, pyramid cells, Sozialindex values and
+city totals of raw columns) and the same tables' cells in their CSV and XLSX
 downloads, never the suppression module's statuses. With the
 relations the project declares next to its data contract — which raw cells each indicator's
 numerator and denominator sum (:data:`~sozialplanung.statistics.indicators.INDICATOR_CELLS`), how
@@ -44,14 +45,14 @@ from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import parse_number
 from sozialplanung.data import load
 from sozialplanung.data.ages import BROAD_AGE_GROUPS
-from sozialplanung.data.contract import AGE_GROUPS
+from sozialplanung.data.contract import AGE_GROUPS, TABLES
 from sozialplanung.data.relations import ATOMS, BOUNDS, Cells
 from sozialplanung.report.tables import INDEX_KEY
 from sozialplanung.statistics.indicators import INDICATOR_BY_ID, INDICATOR_CELLS
-from sozialplanung.statistics.protection import DISTRICT, atom_frame, new_solver, select
+from sozialplanung.statistics.protection import CITY, DISTRICT, atom_frame, atom_label, new_solver, select
 
 HIDDEN, ZERO, NOT_APPLICABLE = ".", "\u2013", "x"
-CITY = 0
+
 _INFINITY = math.inf
 _CELLS_ATTRIBUTE = re.compile(r"([^=;]+)=([^;]*)")
 
@@ -246,7 +247,7 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
         if kind == "indikator" and len(parts) == 5:
             indicator_id, part, year, kennziffer = parts[1], parts[2], int(parts[3]), int(parts[4])
             if indicator_id not in INDICATOR_CELLS:
-                continue  # a city-level indicator: not linked to the district tables
+                continue  # an indicator without raw cells: not linked to the tables
             view = _view(views, tables, year)
             if part == "wert":
                 earlier = pending_rates.setdefault(fact.key, (year, indicator_id, kennziffer, fact))[3]
@@ -262,6 +263,12 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
             cells = Cells("bevoelkerung", ("anzahl",), (("altersgruppe", groups), ("geschlecht", (sex,))))
             view = _view(views, tables, year)
             problem = view.count(view.cells(cells, kennziffer), fact.key, fact)
+        elif kind == "summe" and len(parts) == 5:
+            cells = _total_cells(parts[1], parts[2], parts[4])
+            if cells is None:
+                continue
+            view = _view(views, tables, int(parts[3]))
+            problem = view.count(view.cells(cells, CITY), fact.key, fact)
         else:
             continue
         if problem:
@@ -284,6 +291,15 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
             )
         )
     return views, findings
+
+
+def _total_cells(table: str, column: str, codes: str) -> Cells | None:
+    """The raw cells of a city total ``summe/<table>/<column>/<jahr>/<code=value;…>``; None when the
+    contract has no such count."""
+    if table not in TABLES or column not in TABLES[table].counts:
+        return None
+    where = tuple((code, (value,)) for code, _, value in (item.partition("=") for item in codes.split(";") if item))
+    return Cells(table, (column,), where)
 
 
 def _view(views: dict[int, _YearView], tables: dict[str, pd.DataFrame], year: int) -> _YearView:
@@ -492,7 +508,8 @@ def _merge_alike_columns(
 
 def _unshown_groups(view: _YearView) -> Iterator[tuple[np.ndarray, str]]:
     """Groups of people that are a difference of published counts (NEF ab 15 = NEF − NEF unter 15),
-    per district."""
+    per district, and every atom of a city-only table (Wohnungslose ohne Notunterkunft = all
+    Wohnungslose − those in shelters; one benefit of a published sum of benefits)."""
     atoms = view.atoms
     for table, spec in ATOMS.items():
         for name, atom in spec.items():
@@ -501,6 +518,10 @@ def _unshown_groups(view: _YearView) -> Iterator[tuple[np.ndarray, str]]:
             chosen = atoms[(atoms["table"] == table) & (atoms["atom"] == name)]
             for kennziffer, rows in chosen.groupby(DISTRICT, sort=True):
                 yield rows.index.to_numpy(), f"{table}.{name} (nicht veröffentlicht), Kennziffer {kennziffer}"
+    city_only = atoms[~atoms["table"].map(lambda t: TABLES[t].district_level)]
+    for atom_id, row in zip(city_only.index, city_only.itertuples(index=False)):
+        label = atom_label(atoms, atom_id, row.table, row.atom, row.kennziffer)
+        yield np.array([atom_id]), label.replace(", Stadt", " (nicht veröffentlicht), Stadt")
 
 
 def _narrowed(

@@ -72,7 +72,8 @@ PART_NAMES = {"zaehler": "Zähler", "nenner": "Nenner"}
 _INT32_MAX = 2**31 - 1
 
 
-def _is_hidden(status: object) -> bool:
+def is_hidden(status: object) -> bool:
+    """Whether a confidentiality status hides its cell (any status but published)."""
     return isinstance(status, str) and status != PUBLISHED
 
 
@@ -122,7 +123,7 @@ class Confidentiality:
 
     def count_cell(self, value: int | float | None, status: object = PUBLISHED) -> str:
         """A pre-protected count: ``.`` for any suppression status, else as :meth:`count`."""
-        return SYMBOL_CONFIDENTIAL if _is_hidden(status) else self.count(value)
+        return SYMBOL_CONFIDENTIAL if is_hidden(status) else self.count(value)
 
     def rate_cell(
         self,
@@ -133,15 +134,15 @@ class Confidentiality:
         decimals: int = 1,
     ) -> str:
         """A pre-protected rate: ``.`` for any suppression status, else as :meth:`rate`."""
-        return SYMBOL_CONFIDENTIAL if _is_hidden(status) else self.rate(value, numerator, denominator, decimals)
+        return SYMBOL_CONFIDENTIAL if is_hidden(status) else self.rate(value, numerator, denominator, decimals)
 
     def count_cell_or_none(self, value: int | float, status: object = PUBLISHED) -> float | None:
-        return None if _is_hidden(status) else self.count_or_none(value)
+        return None if is_hidden(status) else self.count_or_none(value)
 
     def rate_cell_or_none(
         self, value: float, numerator: int | float, denominator: int | float, status: object = PUBLISHED
     ) -> float | None:
-        return None if _is_hidden(status) else self.rate_or_none(value, numerator, denominator)
+        return None if is_hidden(status) else self.rate_or_none(value, numerator, denominator)
 
     def counts_column(self, values: pd.Series, statuses: pd.Series | None = None) -> pd.Series:
         statuses = [PUBLISHED] * len(values) if statuses is None else statuses

@@ -19,7 +19,7 @@ from sozialplanung.core.errors import DataError
 from sozialplanung.data import load
 from sozialplanung.data.ages import KEYS, POPULATION_GROUPS, population
 from sozialplanung.data.contract import HOUSEHOLDS_WITH_CHILDREN, TABLES
-from sozialplanung.data.relations import Cells, residents
+from sozialplanung.data.relations import Cells, CellSum, residents
 from sozialplanung.statistics.confidentiality import SOURCE_PROTECTED, audit_frame
 from sozialplanung.statistics.protection import Rule
 from sozialplanung.statistics.publication_plan import Protection, protect_edition
@@ -46,8 +46,8 @@ class _Count:
     tables: tuple[str, ...]
     compute: Callable[[Tables], pd.Series]
     short: str | None = None
-    cells: Cells | None = None
-    """The raw cells it sums per district (for the confidentiality model); None for city-only counts."""
+    cells: CellSum = ()
+    """The raw cells it sums per district or for the city (for the confidentiality model)."""
 
 
 def _residents(group: str, nationality: str | None = None, text: str | None = None) -> _Count:
@@ -58,7 +58,7 @@ def _residents(group: str, nationality: str | None = None, text: str | None = No
         ("bevoelkerung",),
         lambda t: population(t["bevoelkerung"], age, nationality=nationality),
         short,
-        residents(age, nationality),
+        (residents(age, nationality),),
     )
 
 
@@ -80,7 +80,7 @@ def _sum(
         keys = [key for key in KEYS if key in TABLES[table].keys]
         return values.groupby([frame[key] for key in keys]).sum().astype("int64")
 
-    return _Count(text, (table,), compute, short, Cells(table, columns, (where,) if where else ()))
+    return _Count(text, (table,), compute, short, (Cells(table, columns, (where,) if where else ()),))
 
 
 def _city(series: pd.Series) -> pd.Series:
@@ -95,7 +95,8 @@ def _city_total(heading: str, *parts: _Count) -> _Count:
         return pd.concat([_city(p.compute(tables)) for p in parts], axis=1, join="inner").sum(axis=1)
 
     text = heading + ": " + "; ".join(p.text for p in parts)
-    return _Count(text, tuple(dict.fromkeys(t for p in parts for t in p.tables)), compute)
+    cells = tuple(c for p in parts for c in p.cells) if all(p.cells for p in parts) else ()
+    return _Count(text, tuple(dict.fromkeys(t for p in parts for t in p.tables)), compute, cells=cells)
 
 
 @dataclass(frozen=True)
@@ -299,10 +300,12 @@ _DEFINITIONS = (
 )
 
 INDICATORS: tuple[Indicator, ...] = tuple(definition for definition, _, _ in _DEFINITIONS)
-INDICATOR_CELLS: dict[str, tuple[Cells, Cells]] = {
-    d.id: (num.cells, den.cells) for d, num, den in _DEFINITIONS if num.cells and den.cells and d.level == "stadtbezirk"
+INDICATOR_CELLS: dict[str, tuple[CellSum, CellSum]] = {
+    d.id: (num.cells, den.cells) for d, num, den in _DEFINITIONS if num.cells and den.cells
 }
-"""The raw cells of each district-level indicator's numerator and denominator."""
+"""The raw cells of each indicator's numerator and denominator."""
+CITY_LEVEL = frozenset(d.id for d, _, _ in _DEFINITIONS if d.level == "stadt")
+"""Indicators published for the city only."""
 COUNTED_DENOMINATORS = frozenset({"auslaenderanteil", "alleinerziehende", "sozialwohnungsquote"})
 """Indicators whose denominator the report publishes as a count (per district and for the city):
 residents, households with children, dwellings. The confidentiality model protects these counts;
@@ -455,8 +458,10 @@ def protect(edition: Edition, tables: Tables, frame: pd.DataFrame) -> Protection
         counted_denominators=COUNTED_DENOMINATORS,
         per={d.id: d.per for d in INDICATORS},
         marked=(marked_tables(tables, cells), marked_tables(tables, unreconciled_cells(cells))),
+        city_level=CITY_LEVEL,
     )
-    # City-only indicators are outside the linked model: mark what rests on a protected cell.
+    # Denominators published only through their rates are outside the model: mark what rests on a
+    # protected cell.
     indicators = hide_source_protected(protection.indicators, source_protected(tables, cells))
     return replace(protection, indicators=indicators)
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -49,18 +49,47 @@ from scipy import sparse
 
 from sozialplanung.core.formats import round_half_up
 from sozialplanung.data.contract import TABLES
-from sozialplanung.data.relations import Cells, atoms_of, column_atoms
+from sozialplanung.data.relations import Atom, Cells, CellSum, atoms_of, column_atoms, nested_rows
 from sozialplanung.statistics.confidentiality import PRIMARY, PUBLISHED, SECONDARY, SOURCE_PROTECTED
 
 DISTRICT = "kennziffer"
+CITY = 0
+"""The kennziffer of the city: city totals, and the atoms of a city-only table."""
 SIMPLEX_STRATEGY = 4
 """HiGHS' primal simplex."""
 _INFINITY = math.inf
 
 
-def district_tables(tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Tables with counts per district (the ones the model links), in contract order."""
-    return [name for name, spec in TABLES.items() if name in tables and DISTRICT in spec.keys and spec.counts]
+def count_tables(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Tables with counts (per district, or for the city only with the kennziffer 0 of the city),
+    the ones the model links, in contract order."""
+    return [name for name, spec in TABLES.items() if name in tables and spec.counts]
+
+
+def _year_rows(tables: Mapping[str, pd.DataFrame], name: str, year: int) -> pd.DataFrame:
+    rows = tables[name][tables[name]["jahr"] == year]
+    return rows if TABLES[name].district_level else rows.assign(**{DISTRICT: CITY})
+
+
+def _table_codes(name: str) -> list[str]:
+    return [c for c in TABLES[name].keys if c not in ("jahr", DISTRICT)]
+
+
+def _atom_values(name: str, rows: pd.DataFrame, spec: Atom, combine: Callable) -> pd.Series:
+    """One atom's value per row: ``plus`` combined with ``minus``, and an outer row of
+    :data:`~sozialplanung.data.relations.NESTED_ROWS` combined with its inner rows."""
+    value = combine(rows[spec.plus], rows[spec.minus]) if spec.minus else rows[spec.plus].copy()
+    nested = nested_rows(name)
+    if nested is None:
+        return value
+    column, inner = nested
+    others = [DISTRICT, *(c for c in _table_codes(name) if c != column)]
+    for outer, parts in inner.items():
+        inside, outside = rows[column].isin(parts), rows[column] == outer
+        sums = value[inside].groupby([rows.loc[inside, c] for c in others]).sum()
+        at = pd.MultiIndex.from_frame(rows.loc[outside, others]) if len(others) > 1 else rows.loc[outside, others[0]]
+        value[outside] = combine(value[outside].to_numpy(), sums.reindex(at, fill_value=0).to_numpy())
+    return value
 
 
 def atom_frame(
@@ -69,7 +98,8 @@ def atom_frame(
     imputed: Mapping[str, pd.DataFrame] | None = None,
     values: bool = True,
 ) -> pd.DataFrame:
-    """One row per atom of ``year``: table, kennziffer, the codes of its row, atom, value.
+    """One row per atom of ``year``: table, kennziffer (0 for a city-only table), the codes of its
+    row, atom, value.
 
     The row number is the atom's id in the linear programs. A negative atom is an error, unless it
     rests on a cell protected at source (``imputed``, as for :func:`atom_marks`): imputed column by
@@ -78,12 +108,11 @@ def atom_frame(
     (the structure a reader of the site knows).
     """
     frames = []
-    for name in district_tables(tables):
-        frame = tables[name]
-        rows = frame[frame["jahr"] == year]
-        codes = [c for c in TABLES[name].keys if c not in ("jahr", DISTRICT)]
+    for name in count_tables(tables):
+        rows = _year_rows(tables, name, year)
+        codes = _table_codes(name)
         for atom, spec in atoms_of(name).items():
-            value = rows[spec.plus] - (rows[spec.minus] if spec.minus else 0)
+            value = _atom_values(name, rows, spec, lambda plus, minus: plus - minus)
             part = rows[[DISTRICT, *codes]].assign(table=name, atom=atom, value=value.astype("int64"))
             frames.append(part)
     atoms = pd.concat(frames, ignore_index=True)
@@ -104,18 +133,24 @@ def atom_marks(marked: Mapping[str, pd.DataFrame], year: int) -> np.ndarray:
     """For tables holding 1 in some cells and 0 elsewhere: which atoms of ``year`` touch a marked
     cell (in the order of :func:`atom_frame`)."""
     flags = []
-    for name in district_tables(marked):
-        rows = marked[name][marked[name]["jahr"] == year]
+    for name in count_tables(marked):
+        rows = _year_rows(marked, name, year)
         for spec in atoms_of(name).values():
-            touched = rows[spec.plus] + (rows[spec.minus] if spec.minus else 0)
+            touched = _atom_values(name, rows, spec, lambda plus, minus: plus + minus)
             flags.append(touched.to_numpy() > 0)
     return np.concatenate(flags) if flags else np.array([], bool)
 
 
-def select(atoms: pd.DataFrame, cells: Cells) -> dict[int, np.ndarray]:
-    """The atom ids of ``cells`` per kennziffer."""
+def select(atoms: pd.DataFrame, cells: Cells | CellSum) -> dict[int, np.ndarray]:
+    """The atom ids of ``cells`` (or of a sum of them) per kennziffer (0: a city-only table)."""
+    if isinstance(cells, tuple):
+        found: dict[int, list[np.ndarray]] = {}
+        for part in cells:
+            for kennziffer, ids in select(atoms, part).items():
+                found.setdefault(kennziffer, []).append(ids)
+        return {k: np.unique(np.concatenate(found[k])) for k in sorted(found)}
     mask = (atoms["table"] == cells.table) & atoms["atom"].isin(cells.atoms)
-    for column, values in cells.where:
+    for column, values in cells.rows:
         mask &= atoms[column].isin(values)
     ids = atoms.index.to_numpy()[mask.to_numpy()]
     districts = atoms[DISTRICT].to_numpy()[mask.to_numpy()]
@@ -406,12 +441,12 @@ def groups(model: YearModel) -> list[tuple[np.ndarray, int, str]]:
             found[key] = (np.array(key, np.int64), int(model.values[list(key)].sum()), label)
 
     for atom_id, row in zip(atoms.index, atoms.itertuples(index=False)):
-        keep(np.array([atom_id]), f"{row.table}.{row.atom}, Kennziffer {row.kennziffer}")
+        keep(np.array([atom_id]), atom_label(atoms, atom_id, row.table, row.atom, row.kennziffer))
     for name in dict.fromkeys(atoms["table"]):
         if name not in TABLES:  # a model built by hand: its atoms are its groups
             continue
         table = atoms[atoms["table"] == name]
-        codes = [c for c in TABLES[name].keys if c not in ("jahr", DISTRICT)]
+        codes = _table_codes(name)
         for column in TABLES[name].counts:
             parts = column_atoms(name, column)
             if len(parts) < 2:
@@ -424,6 +459,19 @@ def groups(model: YearModel) -> list[tuple[np.ndarray, int, str]]:
     for (kennziffer, group, sex), rows in by_band:
         keep(rows.index.to_numpy(), f"Einwohner {group} ({sex}), Kennziffer {kennziffer}")
     return list(found.values())
+
+
+def atom_label(atoms: pd.DataFrame, atom_id: int, table: str, atom: str, kennziffer: int) -> str:
+    """An atom in words: ``sgb2.nef_ab_15, Kennziffer 211``; in a city-only table with its codes,
+    ``wohnungsnotfaelle.anzahl (wohnungslose_gesamt ohne notunterkunft), Stadt``."""
+    if kennziffer != CITY:
+        return f"{table}.{atom}, Kennziffer {kennziffer}"
+    codes = _table_codes(table) if table in TABLES else []
+    where = ", ".join(str(atoms.at[atom_id, c]) for c in codes)
+    nested = nested_rows(table)
+    if nested is not None and atoms.at[atom_id, nested[0]] in nested[1]:
+        where += " ohne " + ", ".join(nested[1][atoms.at[atom_id, nested[0]]])
+    return f"{table}.{atom}{f' ({where})' if where else ''}, Stadt"
 
 
 def protect_year(

@@ -1,8 +1,9 @@
 """Everything an edition may publish, as counts of the confidentiality model, and their protection.
 
-The plan of a year holds, for every district and the city: each district-level indicator's
-numerator and denominator; the city totals of every raw count column (by its codes: Rechtskreis,
-Haushaltstyp, age band and sex); and for the reporting year each profiled district's population by
+The plan of a year holds, for every district and the city: each indicator's numerator and
+denominator (for the city only where the indicator is city-level); the city totals of every raw
+count column, district or city-only table, by every combination of its codes (Rechtskreis,
+Haushaltstyp, age band and sex, Kategorie, Leistung); and for the reporting year each profiled district's population by
 age band and sex (the profile's pyramid). :func:`protect_edition` protects every year's plan
 (:mod:`~sozialplanung.statistics.protection`) and returns what the report reads: the statuses per
 indicator row (``zaehler_status``, ``nenner_status``, ``wert_status``), per pyramid cell and per city
@@ -22,13 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
 from sozialplanung.data.ages import BROAD_AGE_GROUPS
 from sozialplanung.data.contract import AGE_GROUPS, TABLES
-from sozialplanung.data.relations import BOUNDS, Cells
+from sozialplanung.data.relations import BOUNDS, Cells, CellSum
 from sozialplanung.statistics.confidentiality import (
     CITY,
     CITY_NAME,
@@ -45,7 +47,7 @@ from sozialplanung.statistics.protection import (
     YearModel,
     atom_frame,
     atom_marks,
-    district_tables,
+    count_tables,
     protect_year,
     select,
 )
@@ -91,10 +93,23 @@ def _codes(name: str) -> list[str]:
     return [c for c in TABLES[name].keys if c not in ("jahr", DISTRICT)]
 
 
+def _margins(name: str) -> list[list[str]]:
+    """The code columns a city total of ``name`` may be broken down by: every combination of the
+    table's codes (all of them, …, none), since a chapter may show any margin."""
+    codes = _codes(name)
+    return [list(chosen) for size in range(len(codes), -1, -1) for chosen in combinations(codes, size)]
+
+
 def total_key(codes: list[str], key: object) -> str:
     """The codes of a city total as text: ``"rechtskreis=SGB II"``; ``""`` without codes."""
     values = key if isinstance(key, tuple) else (key,)
     return ";".join(f"{code}={value}" for code, value in zip(codes, values))
+
+
+def total_where(codes: list[str], key: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The codes of a city total as :attr:`Cells.where`."""
+    values = key if isinstance(key, tuple) else (key,)
+    return tuple((code, (str(value),)) for code, value in zip(codes, values))
 
 
 @dataclass
@@ -115,29 +130,35 @@ class YearPlan:
 def year_plan(
     tables: Mapping[str, pd.DataFrame],
     year: int,
-    indicator_cells: Mapping[str, tuple[Cells, Cells]],
+    indicator_cells: Mapping[str, tuple[CellSum, CellSum]],
     pyramid_districts: tuple[int, ...] = (),
     counted_denominators: frozenset[str] = frozenset(),
     per: Mapping[str, int] | None = None,
     threshold: int = 3,
     imputed: Mapping[str, pd.DataFrame] | None = None,
+    city_level: frozenset[str] = frozenset(),
 ) -> YearPlan:
     """The published plan of ``year`` (see the module docstring).
 
     ``counted_denominators`` names the indicators whose denominator is itself published as a count
     (a table column or text number); the others' denominators enter only through their rates.
-    ``imputed`` marks the cells protected at source (see :func:`atom_frame`).
+    ``city_level`` names the indicators published for the city only. ``imputed`` marks the cells
+    protected at source (see :func:`atom_frame`).
     """
     atoms = atom_frame(tables, year, imputed)
     model = YearModel(atoms, year)
+    present = set(atoms["table"])
     parts: dict[tuple[str, int, str], int] = {}
     denominators: dict[tuple[str, int], np.ndarray] = {}
     for indicator_id, sides in indicator_cells.items():
-        for part, cells in zip(("zaehler", "nenner"), sides):
-            by_district = select(atoms, cells)
+        if any(cells.table not in present for side in sides for cells in side):
+            continue  # the indicator needs a table this year lacks: it has no value then
+        for part, side in zip(("zaehler", "nenner"), sides):
+            by_district = select(atoms, side)
             every = np.concatenate(list(by_district.values())) if by_district else np.array([], np.int64)
             counted = part == "zaehler" or indicator_id in counted_denominators
-            for kennziffer, ids in [*by_district.items(), (CITY, every)]:
+            areas = [] if indicator_id in city_level else [(k, ids) for k, ids in by_district.items() if k != CITY]
+            for kennziffer, ids in [*areas, (CITY, every)]:
                 if part == "nenner":
                     denominators[(indicator_id, kennziffer)] = ids
                 if not counted:
@@ -147,18 +168,20 @@ def year_plan(
                 if number is not None:
                     parts[(indicator_id, kennziffer, part)] = number
     totals: dict[tuple[str, str, str], int] = {}
-    for name in district_tables(tables):
-        codes = _codes(name)
+    for name in count_tables(tables):
         table = atoms[atoms["table"] == name]
         for column in TABLES[name].counts:
             chosen = table[table["atom"].isin(Cells(name, (column,)).atoms)]
-            keyed = chosen.groupby(codes, sort=True) if codes else [((), chosen)]
-            for key, rows in keyed:
-                text = total_key(codes, key)
-                label = f"{name}.{column}{f' ({text})' if text else ''}, {CITY_NAME}"
-                number = model.add(rows.index.to_numpy(), label, city=True)
-                if number is not None:
-                    totals[(name, column, text)] = number
+            for codes in _margins(name):
+                keyed = chosen.groupby(codes, sort=True) if codes else [((), chosen)]
+                for key, _rows in keyed:
+                    text = total_key(codes, key)
+                    selected = select(atoms, Cells(name, (column,), total_where(codes, key)))
+                    label = f"{name}.{column}{f' ({text})' if text else ''}, {CITY_NAME}"
+                    ids = np.concatenate([np.array([], np.int64), *selected.values()])
+                    number = model.add(ids, label, city=True)
+                    if number is not None:
+                        totals[(name, column, text)] = number
     pyramid: dict[tuple[int, str, str, str], int] = {}
     layouts: dict[int, str] = {}
     cells_of: dict[tuple[str, str], dict[int, np.ndarray]] = {}
@@ -220,7 +243,7 @@ class Protection:
 def protect_edition(
     tables: Mapping[str, pd.DataFrame],
     frame: pd.DataFrame,
-    indicator_cells: Mapping[str, tuple[Cells, Cells]],
+    indicator_cells: Mapping[str, tuple[CellSum, CellSum]],
     rule: Rule,
     reporting_year: int,
     pyramid_districts: tuple[int, ...],
@@ -228,12 +251,15 @@ def protect_edition(
     counted_denominators: frozenset[str] = frozenset(),
     per: Mapping[str, int] | None = None,
     marked: tuple[Mapping[str, pd.DataFrame], Mapping[str, pd.DataFrame]] | None = None,
+    city_level: frozenset[str] = frozenset(),
 ) -> Protection:
     """Protect every year of ``frame`` over the linked plan.
 
-    City-only indicators keep the rule of :func:`~sozialplanung.statistics.confidentiality.protect_indicators`.
-    ``marked`` holds the tables with 1 in each cell protected at source, and 0 elsewhere: every such
-    cell, and those not reconciled with a total row (see :func:`source_protected_quantities`).
+    Counts outside the plan (denominators published only through their rates) keep the rule of
+    :func:`~sozialplanung.statistics.confidentiality.protect_indicators`; ``city_level`` names the
+    indicators published for the city only. ``marked`` holds the tables with 1 in each cell
+    protected at source, and 0 elsewhere: every such cell, and those not reconciled with a total
+    row (see :func:`source_protected_quantities`).
     """
     protected = protect_indicators(frame, rule.threshold)
     status = {part: protected[f"{part}_status"].to_numpy(object).copy() for part in PARTS}
@@ -256,6 +282,7 @@ def protect_edition(
             per,
             threshold=rule.threshold,
             imputed=marked[0] if marked is not None else None,
+            city_level=city_level,
         )
         at_source = set()
         if marked is not None:
