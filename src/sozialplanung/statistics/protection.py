@@ -318,29 +318,79 @@ class Attacker:
         self.solver.setOptionValue("presolve", "off")
         self.solver.setOptionValue("simplex_strategy", SIMPLEX_STRATEGY)
         self.solver.passModel(lp)
+        self.matrix, self.row_lower, self.row_upper = matrix, np.array(lower), np.array(upper)
         self.hidden: set[int] = set()
         self._cost: np.ndarray = np.array([], np.int64)
         for quantity in hidden:
             self.hide(quantity)
 
+    def _bound(self, row: int, lower: float, upper: float) -> None:
+        self.solver.changeRowBounds(row, lower, upper)
+        self.row_lower[row], self.row_upper[row] = lower, upper
+
     def hide(self, quantity: int) -> None:
         """Publish ``.`` instead of the count (and of the rates built on it)."""
-        self.solver.changeRowBounds(self.row_of[quantity], self.floor[quantity], _INFINITY)
+        self._bound(self.row_of[quantity], self.floor[quantity], _INFINITY)
         for k in self.rate_rows.get(quantity, ()):
             row = self._first_rate + 2 * k
-            self.solver.changeRowBounds(row, -_INFINITY, _INFINITY)
-            self.solver.changeRowBounds(row + 1, -_INFINITY, _INFINITY)
+            self._bound(row, -_INFINITY, _INFINITY)
+            self._bound(row + 1, -_INFINITY, _INFINITY)
         self.hidden.add(quantity)
 
     def show(self, quantity: int) -> None:
         """Publish the count again (and the rates built on it)."""
         value = float(self.model.quantities[quantity].value)
-        self.solver.changeRowBounds(self.row_of[quantity], value, value)
+        self._bound(self.row_of[quantity], value, value)
         for k in self.rate_rows.get(quantity, ()):
             row = self._first_rate + 2 * k
-            self.solver.changeRowBounds(row, -_INFINITY, 0.0)
-            self.solver.changeRowBounds(row + 1, 0.0, _INFINITY)
+            self._bound(row, -_INFINITY, 0.0)
+            self._bound(row + 1, 0.0, _INFINITY)
         self.hidden.discard(quantity)
+
+    def reach(self, targets: list[np.ndarray], caps: np.ndarray, rounds: int = 3) -> np.ndarray:
+        """Per target sum of atoms a value it can take, up to its cap, from few programs instead of
+        one per target: all capped targets are maximised together, then those short of their cap
+        again, for a few ``rounds``. A target at its cap can reach it; one short of it may still,
+        on its own (ask :meth:`maximum`)."""
+        count, columns = len(targets), self.matrix.shape[1]
+        if count == 0:
+            return np.zeros(0)
+        rows = np.repeat(np.arange(count), [t.size for t in targets])
+        # y_t − Σ target_t ≤ 0 with 0 ≤ y_t ≤ cap_t; maximise Σ y_t
+        link = sparse.hstack(
+            [
+                sparse.csc_matrix((-np.ones(rows.size), (rows, np.concatenate(targets))), (count, columns)),
+                sparse.identity(count, format="csc"),
+            ]
+        )
+        padded = sparse.hstack([self.matrix, sparse.csc_matrix((self.matrix.shape[0], count))])
+        matrix = sparse.vstack([padded, link]).tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+        lp.col_cost_ = np.concatenate([np.zeros(columns), np.ones(count)])
+        lp.col_lower_ = np.zeros(lp.num_col_)
+        lp.col_upper_ = np.concatenate([np.full(columns, _INFINITY), caps.astype(float)])
+        lp.row_lower_ = np.concatenate([self.row_lower, np.full(count, -_INFINITY)])
+        lp.row_upper_ = np.concatenate([self.row_upper, np.zeros(count)])
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        solver = new_solver()
+        solver.passModel(lp)
+        y_columns = np.arange(columns, columns + count, dtype=np.int32)
+        reached = np.zeros(count)
+        for _ in range(rounds):
+            short = reached < caps - 1e-6
+            if not short.any():
+                break
+            solver.changeColsBounds(count, y_columns, np.zeros(count), np.where(short, caps, 0.0).astype(float))
+            solver.run()
+            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"The confidentiality model of {self.model.year} has no solution.")
+            reached = np.maximum(reached, np.asarray(solver.getSolution().col_value)[columns:])
+        return reached
 
     def _optimum(self, atoms: np.ndarray, sense: highspy.ObjSense) -> float:
         if self._cost.size:
@@ -505,8 +555,9 @@ def protect_year(
         return problem(attacker, ids, value, number is not None and number in attacker.hidden, rule)
 
     # Hiding a count only removes knowledge: a target found protected stays protected, so each is
-    # checked until it is, in order, and new hidden counts join the end of the queue.
-    queue = list(targets)
+    # checked until it is, in order, and new hidden counts join the end of the queue. Most targets
+    # are protected from the start; one joint program finds most of those at once.
+    queue = [target for target, safe in zip(targets, _provably_protected(attacker, targets, rule)) if not safe]
     rounds = 0
     while queue:
         target = queue[0]
@@ -540,6 +591,26 @@ def protect_year(
         reason[chosen] = f"sekundär: sonst {why}" + ("" if enough else "; reicht allein nicht, weitere folgen")
         queue.append((quantities[chosen].atoms, quantities[chosen].value, quantities[chosen].label, chosen))
     return Result(model, status, reason, rounds)
+
+
+def _provably_protected(
+    attacker: Attacker, targets: list[tuple[np.ndarray, int, str, int | None]], rule: Rule
+) -> np.ndarray:
+    """Which targets :func:`problem` would find protected, shown without one program per target.
+
+    The true table of counts fits everything published, so a hidden count can be its true value
+    ``v``; if it can also reach ``max(T, v + r)`` its range is at least ``r`` wide and reaches the
+    threshold. A small group that is shown, or no count at all, is safe when it can reach ``T``.
+    False means "not shown here", not "unprotected"."""
+    caps = []
+    for ids, value, _label, number in targets:
+        small = rule.threshold if rule.small(value) else 0
+        if number is not None and number in attacker.hidden:
+            caps.append(max(small, int(attacker.model.values[ids].sum()) + max(rule.protection_range, 1)))
+        else:
+            caps.append(small)
+    caps_array = np.array(caps, dtype=float)
+    return attacker.reach([t[0] for t in targets], caps_array) >= caps_array - 1e-6
 
 
 def _candidates(
