@@ -114,3 +114,20 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return sorted(found)
+
+
+def test_the_command_does_not_load_the_slow_iri_parser_and_jsonschema_still_checks_formats():
+    """Every ``sozialbericht`` process imports nbformat and so jsonschema; the package keeps
+    jsonschema from loading ``rfc3987_syntax`` (seconds per process), and nothing else changes."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, sozialplanung.cli, jsonschema\n"
+        "assert sys.modules.get('rfc3987_syntax') is None, 'rfc3987_syntax was imported'\n"
+        "checker = jsonschema.FormatChecker()\n"
+        "assert 'iri' not in checker.checkers and 'date' in checker.checkers\n"
+        "assert not checker.conforms('2024-13-45', 'date') and checker.conforms('2024-12-31', 'date')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

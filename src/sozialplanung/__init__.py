@@ -18,3 +18,12 @@ The subpackages are the pipeline's steps, in the order the data flows through th
 import every step. Each subpackage's docstring ends with the subpackages it may import, and
 ``tests/test_layout.py`` fails on an import against that order or on any import cycle.
 """
+
+import sys
+
+# jsonschema (imported by nbformat, hence by Papermill and nbconvert) loads ``rfc3987_syntax`` when
+# it is installed (JupyterLab's jupyter-events pulls it in) to check the "iri" string format. That
+# package builds a parser while it is imported: about 4 s for every ``sozialbericht`` process, a
+# dozen per ``dvc repro`` (python-jsonschema/jsonschema#1428). Nothing here validates IRIs; marked
+# as absent, the import fails and jsonschema leaves out that one format checker.
+sys.modules.setdefault("rfc3987_syntax", None)
