@@ -1,7 +1,9 @@
 """The ``sozialbericht`` command: one thin subcommand per pipeline stage.
 
 Each subcommand parses its arguments, opens the edition and makes one library call; errors the
-project raises on purpose are printed as a message (no traceback) and exit with status 1.
+project raises on purpose are printed as a message (no traceback) and exit with status 1. A
+subcommand imports only the step it runs: ``dvc repro`` starts a process per stage, and the
+notebook, solver and spreadsheet libraries take seconds to import.
 """
 
 from __future__ import annotations
@@ -15,20 +17,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sozialplanung import pipeline
 from sozialplanung.core.config import Edition, latest_edition, open_edition
 from sozialplanung.core.errors import SozialplanungError, ValidationFailed
-from sozialplanung.data.sample import generate_sample_data
-from sozialplanung.data.validate import report_path, run_validation
-from sozialplanung.editions import datastore
-from sozialplanung.editions import new_chapter as chapters
-from sozialplanung.editions import new_edition as editions
-from sozialplanung.editions import release as releasing
-from sozialplanung.editions import verify as verifying
-from sozialplanung.execution.chapters import execute_chapters
-from sozialplanung.execution.profiles import execute_profiles
-from sozialplanung.site.publish import publish as publish_edition
-from sozialplanung.statistics.indicators import run_indicators
 
 app = typer.Typer(
     help="Build the Sozialbericht of the Universitätsstadt Marburg from raw data to the HTML edition.",
@@ -95,6 +85,8 @@ def generate_sample(
     ] = "tidy",
 ) -> None:
     """Write the edition's seeded synthetic raw data (same seed, same bytes)."""
+    from sozialplanung.data.sample import generate_sample_data
+
     opened = _open(edition, project_dir)
     with console.status("Generating synthetic sample data …"):
         files = generate_sample_data(opened, style)
@@ -105,6 +97,8 @@ def generate_sample(
 @_handles_errors
 def validate(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Check every raw table against the data contract; write typed tables only if all pass."""
+    from sozialplanung.data.validate import report_path, run_validation
+
     opened = _open(edition, project_dir)
     with console.status("Validating raw data …"):
         try:
@@ -118,6 +112,8 @@ def validate(edition: EditionOption = None, project_dir: ProjectOption = Path(".
 @_handles_errors
 def indicators(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Compute every indicator per district and year, and for the whole city."""
+    from sozialplanung.statistics.indicators import run_indicators
+
     opened = _open(edition, project_dir)
     with console.status("Computing indicators …"):
         frame = run_indicators(opened)
@@ -134,6 +130,8 @@ def execute(
     ] = None,
 ) -> None:
     """Execute chapter notebooks with Papermill and the edition's parameters."""
+    from sozialplanung.execution.chapters import execute_chapters
+
     opened = _open(edition, project_dir)
     executed = execute_chapters(opened, chapter, progress=_step)
     console.print(f"{len(executed)} chapter(s) executed → {opened.project.relative(opened.paths.executed_dir)}")
@@ -143,6 +141,8 @@ def execute(
 @_handles_errors
 def profiles(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Execute the district profile notebook once per statistical district (in parallel)."""
+    from sozialplanung.execution.profiles import execute_profiles
+
     opened = _open(edition, project_dir)
     executed = execute_profiles(opened, progress=_step)
     console.print(f"{len(executed)} profiles executed → {opened.project.relative(opened.paths.profiles_dir)}")
@@ -158,6 +158,8 @@ def publish(
     timeout: Annotated[float, typer.Option(help="Seconds Quarto may take.")] = 600.0,
 ) -> None:
     """Turn the executed chapters into the HTML edition."""
+    from sozialplanung.site.publish import publish as publish_edition
+
     opened = _open(edition, project_dir)
     with console.status("Building the HTML edition …"):
         index = publish_edition(opened, engine=engine, quarto_executable=quarto, timeout=timeout)
@@ -175,6 +177,8 @@ def build(
     ] = False,
 ) -> None:
     """Run every stage in one go: sample data, validate, indicators, chapters, profiles, publish."""
+    from sozialplanung import pipeline
+
     opened = _open(edition, project_dir)
     index = pipeline.build(opened, engine=engine, progress=_step, fresh_kernels=fresh_kernels)
     console.print(f"[green]Edition built[/]: open {opened.project.relative(index)} in a browser.")
@@ -194,6 +198,8 @@ def new_edition(
     ] = None,
 ) -> None:
     """Start a new edition: params/<year>.yaml from the previous one, dvc.yaml pointed at it."""
+    from sozialplanung.editions import new_edition as editions
+
     created = editions.new_edition(project_dir, year, sample=sample, source=source)
     root = created.params_file.parents[1]
     console.print(f"[green]Edition {created.edition}[/] started from {created.previous}. Changed:", highlight=False)
@@ -217,6 +223,8 @@ def new_chapter(
     ] = None,
 ) -> None:
     """Add a chapter: scaffold notebooks/<id>.ipynb and register it in params/<edition>.yaml."""
+    from sozialplanung.editions import new_chapter as chapters
+
     created = chapters.new_chapter(
         project_dir, chapter_id, title, edition or latest_edition(project_dir), indicator=indicator
     )
@@ -244,6 +252,8 @@ def add_data(
     push: Annotated[bool, typer.Option("--push/--no-push", help="Push the data to the DVC remote.")] = True,
 ) -> None:
     """Track the edition's raw data with DVC (dvc add) and push it to the DVC remote."""
+    from sozialplanung.editions import datastore
+
     opened = _open(edition, project_dir)
     with console.status("Adding the raw data to DVC …"):
         added = datastore.add_raw_data(opened, source, push=push)
@@ -262,6 +272,8 @@ def add_data(
 @_handles_errors
 def release(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
     """Tag the commit as edition-<year> after checking it rebuilds exactly (committed, built, pushed)."""
+    from sozialplanung.editions import release as releasing
+
     opened = _open(edition, project_dir)
     with console.status("Checking the edition …"):
         tag = releasing.release(opened)
@@ -284,6 +296,8 @@ def verify(
 ) -> None:
     """Check the published files against their manifest, rebuild the edition from its tag (or --rev) and
     data version, and compare every file and stage output."""
+    from sozialplanung.editions import verify as verifying
+
     result = verifying.verify_edition(
         project_dir, edition or latest_edition(project_dir), published=published, keep=keep, progress=_step, rev=rev
     )
