@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,63 @@ def profile_only(project: Path, kennziffern: tuple[int, ...] = PROFILED_FEW, edi
     assert "  districts: []" in text, "the params file lost its profiles.districts entry"
     params.write_text(text.replace("  districts: []", f"  districts: {list(kennziffern)}", 1), encoding="utf-8")
     return project
+
+
+def keep_two_chapters(project: Path, edition: str = "2024") -> Path:
+    """A smaller edition for the tests that build through DVC: the first two chapters (the pipeline
+    follows the params; dvc.yaml needs no edit). All chapters are built by ``built_sample`` and
+    tests/test_reproducible.py."""
+    from sozialplanung.core.config import load_config
+
+    params = project / "params" / f"{edition}.yaml"
+    chapters = [c.id for c in load_config(params).chapters]
+    text = params.read_text(encoding="utf-8")
+    for dropped in chapters[2:]:
+        text = re.sub(rf"^  {dropped}:\n(    .*\n)*", "", text, flags=re.MULTILINE)
+    params.write_text(text, encoding="utf-8")
+    assert [c.id for c in load_config(params).chapters] == chapters[:2]
+    return project
+
+
+def committed_files(target: Path) -> Path:
+    """The tracked files of the project (as committed, plus edits not yet committed), in a new folder:
+    what a clone has, without the repository's history."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for name in filter(None, files.decode().split("\0")):
+        if (REPO / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    return target
+
+
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Sozialplanung",
+    "GIT_AUTHOR_EMAIL": "sozialplanung@example.org",
+    "GIT_COMMITTER_NAME": "Sozialplanung",
+    "GIT_COMMITTER_EMAIL": "sozialplanung@example.org",
+}
+
+
+def checkout_env(project: Path) -> dict[str, str]:
+    """The shared environment's tools; the checkout's own package code (as `make setup` there would install)."""
+    return {**IDENTITY, "PYTHONPATH": str(project / "src")}
+
+
+@pytest.fixture(scope="session")
+def built_origin(tmp_path_factory) -> tuple[Path, str]:
+    """The project as a developer commits it (two chapters, three profiles) in a new repository:
+    sources committed, `dvc repro`, and the dvc.lock that build wrote committed. Returns the folder
+    and what the first `dvc repro` printed. Tests must not change it; copy it first."""
+    origin = keep_two_chapters(profile_only(committed_files(tmp_path_factory.mktemp("origin") / "projekt")))
+    env = checkout_env(origin)
+    run(["git", "init", "-q"], origin, env)
+    run(["git", "add", "-A"], origin, env)
+    run(["git", "commit", "-qm", "Ausgabe 2024"], origin, env)
+    result = run_result([str(BIN / "dvc"), "repro"], origin, env)
+    changed = run(["git", "status", "--porcelain"], origin, env).splitlines()
+    assert {line[3:] for line in changed} <= {"dvc.lock"}, changed  # a build changes nothing else
+    run(["git", "commit", "-qam", "Ausgabe 2024 gebaut"], origin, env)
+    return origin, result.stdout + result.stderr
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import pytest
 import yaml
 
 from sozialplanung.core.atomic import FAULT_ENV
-from sozialplanung.core.config import load_config
 from sozialplanung.core.errors import ConfigError
 from sozialplanung.data.load import read_districts
 from sozialplanung.data.sample import generate_sample
@@ -24,7 +23,7 @@ from sozialplanung.editions.verify import explain, remove_stale_checkouts, verif
 from sozialplanung.site.manifest import compare, hash_site
 from sozialplanung.site.provenance import Provenance
 
-from conftest import BIN, COMMAND_ENV, REPO, profile_only, run_result
+from conftest import BIN, COMMAND_ENV, REPO, keep_two_chapters, profile_only, run_result
 
 VERIFY = [str(BIN / "sozialbericht"), "verify"]
 EDITION = "2025"
@@ -61,18 +60,6 @@ def copy_working_tree(target: Path) -> Path:
     return target
 
 
-def keep_two_chapters(project: Path) -> None:
-    """A smaller edition for a quicker test: the first two chapters and three district profiles."""
-    params = project / "params" / f"{EDITION}.yaml"
-    chapters = [c.id for c in load_config(params).chapters]
-    text = params.read_text(encoding="utf-8")
-    for dropped in chapters[2:]:
-        text = re.sub(rf"^  {dropped}:\n(    .*\n)*", "", text, flags=re.MULTILINE)
-    params.write_text(text, encoding="utf-8")  # the pipeline follows the params: dvc.yaml needs no edit
-    profile_only(project, edition=EDITION)
-    assert [c.id for c in load_config(params).chapters] == chapters[:2]
-
-
 def change_one_value(raw_dir: Path) -> str:
     """Add 7 residents to one cell of the reporting year; returns the changed line."""
     path = raw_dir / "bevoelkerung.csv"
@@ -99,7 +86,7 @@ def released(tmp_path_factory):
 
     new = run([str(BIN / "sozialbericht"), "new-edition", EDITION], origin)
     assert "Next steps" in new.stdout + new.stderr
-    keep_two_chapters(origin)
+    keep_two_chapters(profile_only(origin, edition=EDITION), EDITION)
     export = base / "export"
     generate_sample(export, read_districts(origin / "data/reference/marburg_stadtbezirke.csv"), 20251231, 2019, 2025)
     run([str(BIN / "sozialbericht"), "add-data", "--edition", EDITION, str(export)], origin)
