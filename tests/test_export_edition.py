@@ -89,8 +89,8 @@ def test_what_rests_on_a_cell_anonymised_at_source_is_hidden(export_edition):
     checked = 0
     for cell in protected.itertuples(index=False):
         for indicator_id, (numerator, denominator) in INDICATOR_CELLS.items():
-            for part, cells in (("zaehler", numerator), ("nenner", denominator)):
-                if cells.table != cell.tabelle or cell.spalte not in cells.columns or cells.where:
+            for part, side in (("zaehler", numerator), ("nenner", denominator)):
+                if not any(c.table == cell.tabelle and cell.spalte in c.columns and not c.where for c in side):
                     continue
                 for what in (part, "wert"):
                     key = f"indikator/{indicator_id}/{what}/{cell.jahr}/{cell.kennziffer}"
