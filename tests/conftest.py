@@ -43,6 +43,20 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return run_result(args, cwd, env).stdout
 
 
+SHARED_BUILDS = ("built_sample", "built_origin")
+"""Session fixtures that build an edition; every test using one runs in the same worker."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For pytest-xdist's ``--dist loadgroup`` (``make test``): a test module runs in one worker, so
+    its module fixtures are built once; tests that share a built edition run together wherever
+    their modules are."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        group = next((name for name in SHARED_BUILDS if name in fixtures), item.nodeid.split("::")[0])
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO
