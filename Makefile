@@ -62,10 +62,10 @@ lock: setup
 	echo "dvc.lock rebuilt from $$(git rev-parse --short HEAD); commit it: git commit -m 'Record the pipeline state in dvc.lock' dvc.lock"
 
 test: setup locales lint
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-quick: setup
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check $(LINTED)

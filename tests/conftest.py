@@ -43,20 +43,6 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return run_result(args, cwd, env).stdout
 
 
-SHARED_BUILDS = ("built_sample", "built_origin")
-"""Session fixtures that build an edition; every test using one runs in the same worker."""
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """For pytest-xdist's ``--dist loadgroup`` (``make test``): a test module runs in one worker, so
-    its module fixtures are built once; tests that share a built edition run together wherever
-    their modules are."""
-    for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        group = next((name for name in SHARED_BUILDS if name in fixtures), item.nodeid.split("::")[0])
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture
 def repo() -> Path:
     return REPO
@@ -85,8 +71,8 @@ def profile_only(project: Path, kennziffern: tuple[int, ...] = PROFILED_FEW, edi
 
 def keep_two_chapters(project: Path, edition: str = "2024") -> Path:
     """A smaller edition for the tests that build through DVC: the first two chapters (the pipeline
-    follows the params; dvc.yaml needs no edit). All chapters are built by ``built_sample`` and
-    tests/test_reproducible.py."""
+    follows the params; dvc.yaml needs no edit). All chapters are built by tests/test_pipeline.py
+    and tests/test_reproducible.py."""
     from sozialplanung.core.config import load_config
 
     params = project / "params" / f"{edition}.yaml"
@@ -123,37 +109,9 @@ def checkout_env(project: Path) -> dict[str, str]:
     return {**IDENTITY, "PYTHONPATH": str(project / "src")}
 
 
-@pytest.fixture(scope="session")
-def built_origin(tmp_path_factory) -> tuple[Path, str]:
-    """The project as a developer commits it (two chapters, three profiles) in a new repository:
-    sources committed, `dvc repro`, and the dvc.lock that build wrote committed. Returns the folder
-    and what the first `dvc repro` printed. Tests must not change it; copy it first."""
-    origin = keep_two_chapters(profile_only(committed_files(tmp_path_factory.mktemp("origin") / "projekt")))
-    env = checkout_env(origin)
-    run(["git", "init", "-q"], origin, env)
-    run(["git", "add", "-A"], origin, env)
-    run(["git", "commit", "-qm", "Ausgabe 2024"], origin, env)
-    result = run_result([str(BIN / "dvc"), "repro"], origin, env)
-    changed = run(["git", "status", "--porcelain"], origin, env).splitlines()
-    assert {line[3:] for line in changed} <= {"dvc.lock"}, changed  # a build changes nothing else
-    run(["git", "commit", "-qam", "Ausgabe 2024 gebaut"], origin, env)
-    return origin, result.stdout + result.stderr
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
-
-
-@pytest.fixture(scope="session")
-def built_sample(tmp_path_factory):
-    """The sample edition built once per test session in a fresh project: (edition, index page)."""
-    from sozialplanung.core.config import open_edition
-    from sozialplanung.pipeline import build
-
-    project = copy_project(tmp_path_factory.mktemp("sample") / "project")
-    edition = open_edition("2024", project)
-    return edition, build(edition, engine="nbconvert", progress=lambda message: None)
 
 
 # --- the package's import graph (for the layout and the DVC consistency tests) -----------------

@@ -1,17 +1,26 @@
-"""A fresh clone, `make edition`, and the repository is as clean as before: `git status --porcelain` and
-`dvc status` print nothing, because every build writes the same bytes and the committed `dvc.lock`
-is what a build writes. Then `sozialbericht verify <edition> --rev HEAD` checks it without a tag."""
+"""`dvc repro` on the committed project builds everything, then nothing, then only what a change
+touches. A fresh clone, `make edition`, and the repository is as clean as before: `git status
+--porcelain` and `dvc status` print nothing, because every build writes the same bytes and the
+committed `dvc.lock` is what a build writes. Then `sozialbericht verify <edition> --rev HEAD` checks
+it without a tag.
+
+Both use one built origin (module fixture): pytest-xdist (``--dist loadfile``) runs a module in one
+worker, so it is built once."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
+import yaml
 
-from conftest import BIN, REPO, checkout_env, run_result
+from conftest import BIN, REPO, checkout_env, committed_files, keep_two_chapters, profile_only, run, run_result
 
 pytestmark = pytest.mark.slow
 VENV = BIN.parent
@@ -19,6 +28,60 @@ VENV = BIN.parent
 
 def _run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     return run_result([str(a) for a in args], cwd, env=checkout_env(cwd), check=check)
+
+
+@pytest.fixture(scope="module")
+def built_origin(tmp_path_factory) -> tuple[Path, str]:
+    """The project as a developer commits it (two chapters, three profiles) in a new repository:
+    sources committed, `dvc repro`, and the dvc.lock that build wrote committed. Returns the folder
+    and what the first `dvc repro` printed. Tests must not change it; copy it first."""
+    origin = keep_two_chapters(profile_only(committed_files(tmp_path_factory.mktemp("origin") / "projekt")))
+    env = checkout_env(origin)
+    run(["git", "init", "-q"], origin, env)
+    run(["git", "add", "-A"], origin, env)
+    run(["git", "commit", "-qm", "Ausgabe 2024"], origin, env)
+    result = run_result([str(BIN / "dvc"), "repro"], origin, env)
+    changed = run(["git", "status", "--porcelain"], origin, env).splitlines()
+    assert {line[3:] for line in changed} <= {"dvc.lock"}, changed  # a build changes nothing else
+    run(["git", "commit", "-qam", "Ausgabe 2024 gebaut"], origin, env)
+    return origin, result.stdout + result.stderr
+
+
+def _output(args: list[str], cwd: Path) -> str:
+    result = _run(args, cwd)
+    return result.stdout + result.stderr
+
+
+def _ran(output: str) -> set[str]:
+    return set(re.findall(r"Running stage '([^']+)'", output))
+
+
+def test_repro_builds_all_then_nothing_then_only_the_changed_chapter(built_origin, tmp_path):
+    origin, first = built_origin  # the committed project, `dvc repro` once (two chapters, three profiles)
+    chapters = {
+        f"chapter@{c}" for c in yaml.safe_load((origin / "params/2024.yaml").read_text(encoding="utf-8"))["chapters"]
+    }
+    assert _ran(first) == {"sample", "validate", "indicators", "profiles", "publish", *chapters}
+    assert (origin / "outputs/2024/site/index.html").is_file()
+
+    second = _output([str(BIN / "dvc"), "repro"], origin)
+    assert _ran(second) == set()
+    assert "up to date" in second
+
+    clone = tmp_path / "kopie"
+    shutil.copytree(origin, clone, symlinks=True)  # the origin stays as it is for other tests
+    notebook_path = clone / "notebooks/02_existenzsicherung.ipynb"
+    notebook = nbformat.read(notebook_path, as_version=4)
+    notebook.cells[0].source += "\n\nEin zusätzlicher Satz zur Prüfung."
+    nbformat.write(notebook, notebook_path)
+    third = _output([str(BIN / "dvc"), "repro"], clone)
+    assert _ran(third) == {"chapter@02_existenzsicherung", "publish"}
+    assert "Ein zusätzlicher Satz zur Prüfung." in (clone / "outputs/2024/site/02_existenzsicherung.html").read_text(
+        encoding="utf-8"
+    )
+
+    lock = json.dumps(yaml.safe_load((clone / "dvc.lock").read_text()))
+    assert "outputs/2024/site" in lock
 
 
 def test_the_committed_dvc_lock_records_the_committed_sources(tmp_path):

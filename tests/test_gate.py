@@ -380,19 +380,3 @@ def test_bases_and_limits_are_not_counts_even_under_a_high_threshold():
 def test_threshold_must_be_positive(site):
     with pytest.raises(ValueError, match="at least 1"):
         check_site(site, 0)
-
-
-@pytest.fixture(scope="module")
-def sample_findings(built_sample) -> list[Finding]:
-    edition, _ = built_sample
-    return check_site(edition.paths.site_dir, edition.config.confidentiality.threshold)
-
-
-@pytest.mark.slow
-def test_the_sample_edition_publishes_no_small_count_and_no_internals(sample_findings):
-    assert [str(f) for f in sample_findings if "recomputed" not in f.rule and "is shown in" not in f.rule] == []
-
-
-@pytest.mark.slow
-def test_the_sample_edition_has_no_recoverable_hidden_cell(sample_findings):
-    assert [str(f) for f in sample_findings] == []

@@ -1,19 +1,50 @@
-"""Whole pipeline: build the sample edition in a temporary project and read it as a reviewer would."""
+"""Whole pipeline: build the sample edition in a temporary project and read it as a reviewer would;
+the publish gate passes it; and the export-style sample builds the same edition.
+
+The export-style sample (as the BA, the register and the statistics office deliver their files:
+titles, footnotes, names instead of codes, ``*`` for small BA values) builds the whole edition, and
+every number it publishes is the tidy sample's, except where a cell anonymised at source is hidden.
+Both sites are compared as a reader sees them: through the numbers the pages mark with their meaning
+(``data-zelle``/``data-zellen``).
+
+The built editions are module fixtures: pytest-xdist (``--dist loadfile``) runs a module in one
+worker, so each is built once."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from sozialplanung.core.formats import format_count
+from sozialplanung.core.config import open_edition
+from sozialplanung.core.formats import format_count, parse_number
+from sozialplanung.data import load
 from sozialplanung.data.load import read_tables
+from sozialplanung.data.sample import generate_sample_data
+from sozialplanung.data.validate import run_validation
+from sozialplanung.execution.chapters import execute_chapters
+from sozialplanung.execution.profiles import execute_profiles
+from sozialplanung.pipeline import build
+from sozialplanung.site.attack import read_facts
+from sozialplanung.site.gate import Finding, check_site
+from sozialplanung.site.publish import publish
 from sozialplanung.statistics.confidentiality import Confidentiality
-from sozialplanung.statistics.indicators import CITY, compute_indicators
+from sozialplanung.statistics.indicators import CITY, INDICATOR_CELLS, compute_indicators, run_indicators
+
+from conftest import copy_project, profile_only
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory):
+    """The sample edition built once per test session in a fresh project: (edition, index page)."""
+    project = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    edition = open_edition("2024", project)
+    return edition, build(edition, engine="nbconvert", progress=lambda message: None)
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +169,97 @@ def test_every_city_total_on_a_page_is_the_raw_tables_sum_or_hidden(built):
     assert ("wohnungsnotfaelle", "anzahl", "kategorie=wohnungslose_gesamt") in checked
     assert ("schwerbehinderte", "anzahl", "altersgruppe=25-44;geschlecht=w") in checked
     assert len(checked) >= 20
+
+
+# --- the publish gate on the sample edition ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_findings(built_sample) -> list[Finding]:
+    edition, _ = built_sample
+    return check_site(edition.paths.site_dir, edition.config.confidentiality.threshold)
+
+
+@pytest.mark.slow
+def test_the_sample_edition_publishes_no_small_count_and_no_internals(sample_findings):
+    assert [str(f) for f in sample_findings if "recomputed" not in f.rule and "is shown in" not in f.rule] == []
+
+
+@pytest.mark.slow
+def test_the_sample_edition_has_no_recoverable_hidden_cell(sample_findings):
+    assert [str(f) for f in sample_findings] == []
+
+
+# --- the export-style sample ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def export_edition(tmp_path_factory):
+    project = profile_only(copy_project(tmp_path_factory.mktemp("export") / "project"))
+    edition = open_edition("2024", project)
+    generate_sample_data(edition, "export")
+    run_validation(edition)
+    run_indicators(edition)
+    execute_chapters(edition, progress=lambda message: None)
+    execute_profiles(edition, progress=lambda message: None)
+    publish(edition, engine="nbconvert")  # with both publish gates
+    return edition
+
+
+def number(text: str) -> Decimal | str:
+    """A published cell's number (``–`` is zero); symbols (``.``, ``x``) and words (a status class)
+    as they are."""
+    if text == "\u2013":
+        return Decimal(0)
+    try:
+        return parse_number(text)
+    except ValueError:
+        return text
+
+
+def shown(site) -> dict[str, Decimal | str]:
+    """Every keyed number of ``site`` as its value, or ``.`` where hidden; a page, its CSV and its
+    workbook write one number differently (``36,0``, ``36``), so they are compared as numbers, and
+    they must agree."""
+    values: dict[str, set[Decimal | str]] = {}
+    for fact in read_facts(site):
+        values.setdefault(fact.key, set()).add(number(fact.text))
+    disagree = {key: found for key, found in values.items() if len(found) > 1}
+    assert disagree == {}
+    return {key: found.pop() for key, found in values.items()}
+
+
+def test_every_number_is_the_tidy_samples_or_hidden(export_edition, built_sample):
+    tidy_edition, _ = built_sample
+    export, tidy = shown(export_edition.paths.site_dir), shown(tidy_edition.paths.site_dir)
+    common = [k for k in export if k in tidy and not k.startswith("sozialindex/")]
+    assert len(common) > 800  # the chapters and the three profiles both editions have (907 in 2024)
+    differ = [k for k in common if export[k] != tidy[k] and "." not in (export[k], tidy[k])]
+    assert differ == []
+    # what the tidy edition hides and the export one shows must be the true value
+    truth = load.read_indicators(tidy_edition.paths.indicators_file).set_index(["indikator", "jahr", "kennziffer"])
+    opened = [k for k in common if tidy[k] == "." and export[k] != "."]
+    for key in opened:
+        kind, indicator_id, part, year, kennziffer = key.split("/")
+        assert kind == "indikator", key
+        value = truth.loc[(indicator_id, int(year), int(kennziffer)), part]
+        expected = Decimal(str(value)).quantize(Decimal("0.1")) if part == "wert" else Decimal(int(value))
+        assert export[key] == expected, key
+
+
+def test_what_rests_on_a_cell_anonymised_at_source_is_hidden(export_edition):
+    export = shown(export_edition.paths.site_dir)
+    protected = pd.read_csv(export_edition.paths.tables_dir / load.PROTECTED_FILE)
+    assert len(protected) > 50
+    checked = 0
+    for cell in protected.itertuples(index=False):
+        for indicator_id, (numerator, denominator) in INDICATOR_CELLS.items():
+            for part, side in (("zaehler", numerator), ("nenner", denominator)):
+                if not any(c.table == cell.tabelle and cell.spalte in c.columns and not c.where for c in side):
+                    continue
+                for what in (part, "wert"):
+                    key = f"indikator/{indicator_id}/{what}/{cell.jahr}/{cell.kennziffer}"
+                    if key in export:
+                        assert export[key] == ".", key
+                        checked += 1
+    assert checked > 20
