@@ -43,6 +43,17 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return run_result(args, cwd, env).stdout
 
 
+LONGEST_FIRST = ("test_verify.py", "test_fresh_clone.py", "test_pipeline.py", "test_reproducible.py")
+"""The modules that build editions, longest first. pytest-xdist hands out modules in collection order
+(``make test``: ``--dist loadfile``) and the suite ends when the last long module does, so they start
+first and the short modules fill the other worker."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO
