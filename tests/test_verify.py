@@ -23,22 +23,16 @@ from sozialplanung.editions.verify import explain, remove_stale_checkouts, verif
 from sozialplanung.site.manifest import compare, hash_site
 from sozialplanung.site.provenance import Provenance
 
-from conftest import BIN, COMMAND_ENV, REPO, keep_two_chapters, profile_only, run_result
+from conftest import BIN, COMMAND_ENV, REPO, checkout_env, keep_two_chapters, profile_only, run_result
 
 VERIFY = [str(BIN / "sozialbericht"), "verify"]
 EDITION = "2025"
 SITE = Path("outputs") / EDITION / "site"
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Sozialplanung",
-    "GIT_AUTHOR_EMAIL": "sozialplanung@example.org",
-    "GIT_COMMITTER_NAME": "Sozialplanung",
-    "GIT_COMMITTER_EMAIL": "sozialplanung@example.org",
-}
 
 
 def env_for(project: Path) -> dict[str, str]:
-    """The venv's tools first on PATH (conftest); the checkout's own package code first on PYTHONPATH."""
-    return {**COMMAND_ENV, **GIT_IDENTITY, "PYTHONPATH": str(project / "src")}
+    """The venv's tools first on PATH, a git identity, the checkout's own package code first on PYTHONPATH."""
+    return {**COMMAND_ENV, **checkout_env(project)}
 
 
 def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:

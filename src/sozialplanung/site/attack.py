@@ -49,7 +49,7 @@ from sozialplanung.data.contract import AGE_GROUPS, TABLES
 from sozialplanung.data.relations import ATOMS, BOUNDS, Cells
 from sozialplanung.report.tables import INDEX_KEY
 from sozialplanung.statistics.indicators import INDICATOR_BY_ID, INDICATOR_CELLS
-from sozialplanung.statistics.protection import CITY, DISTRICT, atom_frame, atom_label, new_solver, select
+from sozialplanung.statistics.protection import CITY, DISTRICT, atom_frame, atom_label, model_solver, select
 
 HIDDEN, ZERO, NOT_APPLICABLE = ".", "\u2013", "x"
 
@@ -357,7 +357,7 @@ class _Reader:
         self.matrix, self.target_columns = _merge_alike_columns(constraints, target_matrix)
         self.row_lower, self.row_upper = np.array(lower), np.array(upper)
         columns = self.matrix.shape[1]
-        self.solver = _solver(self.matrix, self.row_lower, self.row_upper, np.full(columns, _INFINITY))
+        self.solver = model_solver(self.matrix, self.row_lower, self.row_upper, np.full(columns, _INFINITY))
         self.solver.setOptionValue("presolve", "off")  # keeps the basis between targets (warm starts)
         self._cost = np.array([], np.int32)
         self._capped: highspy.Highs | None = None
@@ -398,7 +398,7 @@ class _Reader:
             )
             link = sparse.hstack([targets, sparse.identity(count, format="csc")])
             padded = sparse.hstack([self.matrix, sparse.csc_matrix((self.matrix.shape[0], count))])
-            self._capped = _solver(
+            self._capped = model_solver(
                 sparse.vstack([padded, link]).tocsc(),
                 np.concatenate([self.row_lower, np.full(count, -_INFINITY)]),
                 np.concatenate([self.row_upper, np.zeros(count)]),
@@ -451,23 +451,6 @@ class _Reader:
         binding = [self.labels[k] for k in np.flatnonzero(np.abs(duals) > 1e-9)]
         value = float(self.solver.getInfo().objective_function_value)
         return (math.floor(value + 1e-6) if maximise else math.ceil(value - 1e-6)), list(dict.fromkeys(binding))
-
-
-def _solver(matrix: sparse.csc_matrix, row_lower: np.ndarray, row_upper: np.ndarray, col_upper: np.ndarray):
-    """A HiGHS instance holding ``row_lower ≤ matrix · x ≤ row_upper``, ``0 ≤ x ≤ col_upper``."""
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-    lp.col_cost_ = np.zeros(lp.num_col_)
-    lp.col_lower_ = np.zeros(lp.num_col_)
-    lp.col_upper_ = col_upper
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
-    solver = new_solver()
-    solver.passModel(lp)
-    return solver
 
 
 def _matrix(entries: list[tuple[np.ndarray, np.ndarray]], size: int) -> sparse.csc_matrix:

@@ -263,6 +263,26 @@ def new_solver() -> highspy.Highs:
     return solver
 
 
+def model_solver(
+    matrix: sparse.csc_matrix, row_lower: np.ndarray, row_upper: np.ndarray, col_upper: np.ndarray
+) -> highspy.Highs:
+    """A quiet HiGHS instance holding ``row_lower ≤ matrix · x ≤ row_upper``, ``0 ≤ x ≤ col_upper``,
+    without an objective yet."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+    lp.col_cost_ = np.zeros(lp.num_col_)
+    lp.col_lower_ = np.zeros(lp.num_col_)
+    lp.col_upper_ = np.asarray(col_upper, float)
+    lp.row_lower_, lp.row_upper_ = np.asarray(row_lower, float), np.asarray(row_upper, float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    solver = new_solver()
+    solver.passModel(lp)
+    return solver
+
+
 class Attacker:
     """Linear programs over one year's model: the least and the most a count can be."""
 
@@ -302,23 +322,12 @@ class Attacker:
             upper += [0.0, _INFINITY]
             self.rate_rows.setdefault(rate.numerator, []).append(k)
         self._first_rate = first_rate
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-        lp.col_cost_ = np.zeros(lp.num_col_)
-        lp.col_lower_ = np.zeros(lp.num_col_)
-        lp.col_upper_ = np.full(lp.num_col_, _INFINITY)
-        lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        self.solver = new_solver()
+        self.matrix, self.row_lower, self.row_upper = matrix, np.array(lower), np.array(upper)
+        self.solver = model_solver(matrix, self.row_lower, self.row_upper, np.full(matrix.shape[1], _INFINITY))
         # Many solves of one model with other objectives: keep the basis (no presolve) and go on
         # from it with the primal simplex, for which the previous optimum stays feasible.
         self.solver.setOptionValue("presolve", "off")
         self.solver.setOptionValue("simplex_strategy", SIMPLEX_STRATEGY)
-        self.solver.passModel(lp)
-        self.matrix, self.row_lower, self.row_upper = matrix, np.array(lower), np.array(upper)
         self.hidden: set[int] = set()
         self._cost: np.ndarray = np.array([], np.int64)
         for quantity in hidden:
@@ -364,22 +373,15 @@ class Attacker:
             ]
         )
         padded = sparse.hstack([self.matrix, sparse.csc_matrix((self.matrix.shape[0], count))])
-        matrix = sparse.vstack([padded, link]).tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-        lp.col_cost_ = np.concatenate([np.zeros(columns), np.ones(count)])
-        lp.col_lower_ = np.zeros(lp.num_col_)
-        lp.col_upper_ = np.concatenate([np.full(columns, _INFINITY), caps.astype(float)])
-        lp.row_lower_ = np.concatenate([self.row_lower, np.full(count, -_INFINITY)])
-        lp.row_upper_ = np.concatenate([self.row_upper, np.zeros(count)])
-        lp.sense_ = highspy.ObjSense.kMaximize
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        solver = new_solver()
-        solver.passModel(lp)
+        solver = model_solver(
+            sparse.vstack([padded, link]).tocsc(),
+            np.concatenate([self.row_lower, np.full(count, -_INFINITY)]),
+            np.concatenate([self.row_upper, np.zeros(count)]),
+            np.concatenate([np.full(columns, _INFINITY), caps.astype(float)]),
+        )
         y_columns = np.arange(columns, columns + count, dtype=np.int32)
+        solver.changeColsCost(count, y_columns, np.ones(count))
+        solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
         reached = np.zeros(count)
         for _ in range(rounds):
             short = reached < caps - 1e-6
