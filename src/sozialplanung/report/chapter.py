@@ -17,7 +17,9 @@ from sozialplanung.core.errors import DataError
 from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
 from sozialplanung.data.ages import BROAD_AGE_GROUPS, population
 from sozialplanung.data.contract import TABLES
+from sozialplanung.data.districts import GRAMMAR_FILE, read_district_grammar
 from sozialplanung.data.load import INDICATOR_STATUS_COLUMNS, read_districts, read_frame, read_indicators, read_tables
+from sozialplanung.report import sentences
 from sozialplanung.report.figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
 from sozialplanung.report.maps import tile_map
 from sozialplanung.report.tables import Column, ReportTable, cell_key, report_table
@@ -221,10 +223,11 @@ class ChapterContext:
         return self.rule.rate_cell_or_none(row["wert"], row["zaehler"], row["nenner"], row["wert_status"])
 
     def rate_change_text(self, indicator_id: str, since: int, year: int | None = None) -> str:
-        """Change of the city's rate in percentage points: ``"+0,3"``."""
+        """Change of the city's rate in percentage points, from the published (rounded) values, so
+        that it is what a reader of the tables computes: 13,5 → 13,8 is ``"+0,3"``."""
         now = self.city_row(indicator_id, year or self.year)["wert"]
         then = self.city_row(indicator_id, since)["wert"]
-        return format_change(now - then)
+        return format_change(float(sentences.difference(then, now)))
 
     def count_change_percent_text(self, indicator_id: str, since: int, part: str = "zaehler") -> str:
         """Relative change of the city's numerator (or denominator) in percent: ``"+2,1"``."""
@@ -232,17 +235,19 @@ class ChapterContext:
         then = self.city_row(indicator_id, since)[part]
         return format_change((now - then) / then * 100 if then else float("nan"))
 
-    def extremes(self, indicator_id: str, year: int | None = None) -> tuple[str, str]:
-        """Names of the districts with the highest and lowest shown value."""
-        shown = self.by_district(indicator_id, year).dropna(subset=["angezeigt"])
-        ordered = shown.sort_values(["angezeigt", "stadtbezirk"])
-        return ordered.iloc[-1]["stadtbezirk"], ordered.iloc[0]["stadtbezirk"]
+    @cached_property
+    def district_grammar(self) -> sentences.DistrictGrammar:
+        """Article, case and preposition of every district's name (``data/reference``)."""
+        project = self.edition.project
+        frame = read_district_grammar(project.reference_dir / GRAMMAR_FILE, self.districts)
+        return sentences.DistrictGrammar.from_frame(frame)
 
-    def extreme_value_text(self, indicator_id: str, highest: bool = True, year: int | None = None) -> str:
-        """The highest (or lowest) published district value of an indicator: ``"25,7"``."""
-        frame = self.by_district(indicator_id, year).dropna(subset=["angezeigt"])
-        row = frame.loc[frame["angezeigt"].idxmax() if highest else frame["angezeigt"].idxmin()]
-        return self.published_rate(row)
+    def extreme_sentence(self, indicator_id: str, subject: str, highest: bool = True, year: int | None = None) -> str:
+        """Where an indicator is highest (or lowest) among the districts, as a sentence: every district
+        sharing the published extreme named, hidden values never (:func:`sentences.extreme_sentence`)."""
+        frame = self.by_district(indicator_id, year)
+        values = dict(zip(frame["stadtbezirk"], frame["angezeigt"]))
+        return sentences.extreme_sentence(values, subject, highest=highest, place=self.district_grammar.place)
 
     def one_in_text(self, indicator_id: str, year: int | None = None) -> str:
         """``"7"`` for a rate of 14 per 100: "every 7th" as a whole number."""
