@@ -104,6 +104,15 @@ def test_true_zero_shows_its_symbol_and_meaning(edition):
     assert card.change == "\u221214,3 Prozentpunkte gegenüber 2023"  # 0 against 14,333
 
 
+def test_change_is_the_difference_of_the_published_values(edition):
+    """13,54 → 13,76 is published as 13,5 → 13,8: the card says +0,3, not the unrounded +0,2."""
+    frame = _with_city(
+        _with_city(indicator_frame(), 2023, "kinderarmut", 1354, 10000), 2024, "kinderarmut", 1376, 10000
+    )
+    card = {f.name: f for f in key_figures(edition.config, frame)}["Kinderarmut (SGB II)"]
+    assert (card.value, card.change) == ("13,8", "+0,3 Prozentpunkte gegenüber 2023")
+
+
 def test_change_is_hidden_when_the_previous_value_is_confidential(edition):
     frame = _with_city(indicator_frame(), 2023, "sgb2_quote", 2, 65800)
     card = {f.name: f for f in key_figures(edition.config, frame)}["SGB-II-Quote"]

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from sozialplanung.core.config import Edition, EditionConfig
 from sozialplanung.core.errors import PublishError
-from sozialplanung.core.formats import format_change, format_count, format_date
+from sozialplanung.core.formats import format_change, format_count, format_date, round_half_up
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.manifest import MANIFEST_FILE
 from sozialplanung.site.provenance import PROVENANCE_FILE, Provenance, flat_parameters
@@ -135,8 +135,13 @@ def _indicator_figure(definition: Indicator, frame: pd.DataFrame, year: int, rul
         shown_before = rule.rate_cell_or_none(
             before["wert"], before["zaehler"], before["nenner"], before.get("wert_status", "")
         )
-        # A change computed from a hidden value would reveal it, so it is hidden as well.
-        difference = None if shown_now is None or shown_before is None else shown_now - shown_before
+        # A change computed from a hidden value would reveal it, so it is hidden as well; it is the
+        # difference of the published (rounded) values, what a reader of the tables computes.
+        difference = (
+            None
+            if shown_now is None or shown_before is None
+            else float(round_half_up(shown_now, 1) - round_half_up(shown_before, 1))
+        )
         points = "Prozentpunkte" if definition.per == 100 else "Punkte"
         change = _change_text(difference, points, year - 1, 1)
     return _card(definition.name, value, definition.unit, change, rule)
