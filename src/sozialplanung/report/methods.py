@@ -109,7 +109,7 @@ def data_sources_text(chapter: ChapterContext) -> str:
     )
     return (
         f"{origin}\n\nBestandszahlen beziehen sich auf den Stichtag 31.12. des jeweiligen Jahres, der Bericht "
-        f"{config.year} auf den {chapter.stichtag}; Fallzahlen wie Beratungen und Räumungsverfahren zählen "
+        f"{config.year} auf den {chapter.stichtag}; Fallzahlen wie Beratungsfälle und Räumungsverfahren zählen "
         f"Ereignisse im Laufe des Jahres. Zeitreihen beginnen {config.first_year}. Der Bericht beruht auf "
         f"diesen Tabellen:\n\n{tables}"
     )
