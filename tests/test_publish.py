@@ -321,9 +321,11 @@ def test_key_figures_show_the_formatted_city_values(built):
     # Expected values worked out by hand from publish_helpers.CITY_VALUES (threshold 3).
     assert shown == [
         ("Einwohnerinnen und Einwohner", "77.812", "+312 Personen gegenüber 2023"),
-        ("Ausländeranteil", "13,2 je 100 Einwohner", "+0,2 Prozentpunkte gegenüber 2023"),  # 13,152 vs 12,916
+        # 13,152 vs 12,916, published as 13,2 and 12,9: the card says what the table reader computes
+        ("Ausländeranteil", "13,2 je 100 Einwohner", "+0,3 Prozentpunkte gegenüber 2023"),
         ("SGB-II-Quote", "7,6 je 100 Einwohner unter 65 Jahren", "\u22120,2 Prozentpunkte gegenüber 2023"),
-        ("Kinderarmut (SGB II)", "14,2 je 100 Einwohner unter 15 Jahren", "\u22120,2 Prozentpunkte gegenüber 2023"),
+        # 14,176 vs 14,333, published as 14,2 and 14,3
+        ("Kinderarmut (SGB II)", "14,2 je 100 Einwohner unter 15 Jahren", "\u22120,1 Prozentpunkte gegenüber 2023"),
         ("Grundsicherung im Alter", ".", "Veränderung gegenüber 2023 nicht ausweisbar"),  # 2 cases: hidden
         ("MarburgPass-Quote", "3,9 je 100 Einwohner", "Kein Vergleichswert für 2023"),
     ]
