@@ -64,7 +64,7 @@ def test_index_text_for_included_and_left_out_districts(chapter):
 
 def test_pyramid_and_location_map_describe_the_district(chapter):
     profile = DistrictProfile(chapter, 211)  # Altstadt: every fine band holds 3 or more of each sex
-    assert "Lage von Altstadt" in profile.location_map().alt
+    assert "Lage der Altstadt" in profile.location_map().alt  # the name with its article, in the genitive
     pyramid = profile.pyramid()
     assert pyramid.alt.startswith("Bevölkerungspyramide: Bevölkerung Altstadt am 31.12.2024.")
     assert set(profile.pyramid_cells["aufteilung"]) == {"fein"}

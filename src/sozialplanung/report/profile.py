@@ -185,7 +185,7 @@ class DistrictProfile:
             chapter.districts,
             kind="class",
             classes=(others, here),
-            title=f"Lage von {self.name}",
+            title=f"Lage {chapter.district_grammar.genitive(self.kennziffer)}",
             legend_title="Stadtbezirk",
             boundaries=chapter.boundaries,
             caption=f"Lage des Stadtbezirks {self.name} in der Universitätsstadt Marburg.",
