@@ -50,6 +50,7 @@ from sozialplanung.data.relations import ATOMS, BOUNDS, Cells
 from sozialplanung.report.tables import INDEX_KEY
 from sozialplanung.statistics.indicators import INDICATOR_BY_ID, INDICATOR_CELLS
 from sozialplanung.statistics.protection import CITY, DISTRICT, atom_frame, atom_label, model_solver, select
+from sozialplanung.statistics.publication_plan import parse_total_key
 
 HIDDEN, ZERO, NOT_APPLICABLE = ".", "\u2013", "x"
 
@@ -298,8 +299,7 @@ def _total_cells(table: str, column: str, codes: str) -> Cells | None:
     contract has no such count."""
     if table not in TABLES or column not in TABLES[table].counts:
         return None
-    where = tuple((code, (value,)) for code, _, value in (item.partition("=") for item in codes.split(";") if item))
-    return Cells(table, (column,), where)
+    return Cells(table, (column,), parse_total_key(codes))
 
 
 def _view(views: dict[int, _YearView], tables: dict[str, pd.DataFrame], year: int) -> _YearView:

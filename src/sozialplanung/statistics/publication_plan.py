@@ -106,6 +106,12 @@ def total_key(codes: list[str], key: object) -> str:
     return ";".join(f"{code}={value}" for code, value in zip(codes, values))
 
 
+def parse_total_key(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """:func:`total_key`'s text back as :attr:`Cells.where`: ``"rechtskreis=SGB II"`` →
+    ``(("rechtskreis", ("SGB II",)),)``."""
+    return tuple((code, (value,)) for code, _, value in (item.partition("=") for item in text.split(";") if item))
+
+
 def total_where(codes: list[str], key: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The codes of a city total as :attr:`Cells.where`."""
     values = key if isinstance(key, tuple) else (key,)
