@@ -336,3 +336,43 @@ def test_every_margin_of_a_table_is_a_city_total_of_the_plan():
     assert arbeitslose == {"rechtskreis=SGB II", "rechtskreis=SGB III", ""}
     people = {codes for table, _, codes in plan.totals if table == "schwerbehinderte"}
     assert {"altersgruppe=25-44;geschlecht=w", "altersgruppe=25-44", "geschlecht=w", ""} <= people
+
+
+def test_years_protected_in_parallel_processes_give_the_same_statuses_as_one_after_another():
+    from sozialplanung.statistics.indicators import (
+        CITY_LEVEL,
+        COUNTED_DENOMINATORS,
+        INDICATOR_CELLS,
+        INDICATORS,
+        compute_indicators,
+    )
+    from sozialplanung.statistics.publication_plan import protect_edition
+    from test_validate import valid_tables
+
+    tables = valid_tables()
+    wohngeld = tables["wohngeld"]
+    first = wohngeld["kennziffer"] == wohngeld["kennziffer"].iloc[0]
+    wohngeld.loc[first & (wohngeld["jahr"] == 2023), "haushalte"] = 1  # a small count in each year
+    wohngeld.loc[~first & (wohngeld["jahr"] == 2024), "haushalte"] = 2
+    frame = compute_indicators(tables)
+    per = {d.id: d.per for d in INDICATORS}
+
+    def protection(workers: int):
+        return protect_edition(
+            tables,
+            frame,
+            INDICATOR_CELLS,
+            RULE,
+            2024,
+            (),
+            counted_denominators=COUNTED_DENOMINATORS,
+            per=per,
+            city_level=CITY_LEVEL,
+            workers=workers,
+        )
+
+    serial, parallel = protection(1), protection(2)
+    assert set(serial.audit["jahr"]) == {2023, 2024}  # both years have hidden counts
+    assert (serial.audit["status"] == SECONDARY).any()
+    pd.testing.assert_frame_equal(parallel.indicators, serial.indicators)
+    pd.testing.assert_frame_equal(parallel.audit, serial.audit)

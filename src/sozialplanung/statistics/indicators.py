@@ -8,6 +8,7 @@ numerators over sums of denominators, never averages of district rates.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -459,6 +460,7 @@ def protect(edition: Edition, tables: Tables, frame: pd.DataFrame) -> Protection
         per={d.id: d.per for d in INDICATORS},
         marked=(marked_tables(tables, cells), marked_tables(tables, unreconciled_cells(cells))),
         city_level=CITY_LEVEL,
+        workers=os.cpu_count() or 1,
     )
     # Denominators published only through their rates are outside the model: mark what rests on a
     # protected cell.

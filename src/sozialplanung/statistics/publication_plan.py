@@ -21,7 +21,9 @@ be recovered by subtraction either.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -42,7 +44,6 @@ from sozialplanung.statistics.confidentiality import (
 )
 from sozialplanung.statistics.protection import (
     DISTRICT,
-    Result,
     Rule,
     YearModel,
     atom_frame,
@@ -243,7 +244,73 @@ class Protection:
     """The city totals of raw columns that are hidden (:data:`TOTAL_COLUMNS`); usually none."""
     audit: pd.DataFrame
     """One row per hidden count of the model (:data:`AUDIT_COLUMNS`), never published."""
-    results: dict[int, Result]
+
+
+@dataclass(frozen=True)
+class YearProtection:
+    """What the protection of one year adds to the edition, as plain rows (cheap to pass between
+    processes)."""
+
+    parts: list[tuple[str, int, str, str, str]]
+    """(indikator, kennziffer, part, status, reason) of every indicator part in the plan."""
+    pyramid: list[tuple[int, int, str, str, str, int, str]]
+    layouts: dict[int, str]
+    totals: list[tuple[int, str, str, str, str]]
+    audit: list[tuple[int, str, int, str, str]]
+
+
+def protect_plan_year(
+    year: int,
+    tables: Mapping[str, pd.DataFrame],
+    indicator_cells: Mapping[str, tuple[CellSum, CellSum]],
+    rule: Rule,
+    pyramid_districts: tuple[int, ...],
+    counted_denominators: frozenset[str],
+    per: Mapping[str, int] | None,
+    marked: tuple[Mapping[str, pd.DataFrame], Mapping[str, pd.DataFrame]] | None,
+    city_level: frozenset[str],
+) -> YearProtection:
+    """Plan and protect one year (see :func:`protect_edition`); ``pyramid_districts`` are those whose
+    pyramid this year's plan holds (the reporting year's profiles, else none)."""
+    plan = year_plan(
+        tables,
+        year,
+        indicator_cells,
+        pyramid_districts,
+        counted_denominators,
+        per,
+        threshold=rule.threshold,
+        imputed=marked[0] if marked is not None else None,
+        city_level=city_level,
+    )
+    at_source = set()
+    if marked is not None:
+        every, unreconciled = (atom_marks(tables_, year) for tables_ in marked)
+        at_source = source_protected_quantities(plan, every, unreconciled)
+    result = protect_year(plan.model, rule, at_source)
+    state = result.status
+    quantities = plan.model.quantities
+    return YearProtection(
+        parts=[
+            (indicator_id, kennziffer, part, state.get(number, PUBLISHED), result.reason.get(number, ""))
+            for (indicator_id, kennziffer, part), number in plan.indicator_parts.items()
+        ],
+        pyramid=[
+            (year, kennziffer, layout, band, sex, quantities[number].value, state[number])
+            for (kennziffer, layout, band, sex), number in plan.pyramid.items()
+        ],
+        layouts=plan.layouts,
+        totals=[
+            (year, table, column, codes, state[number])
+            for (table, column, codes), number in plan.totals.items()
+            if state[number] != PUBLISHED
+        ],
+        audit=[
+            (year, "; ".join(quantities[n].labels), quantities[n].value, s, result.reason.get(n, ""))
+            for n, s in state.items()
+            if s != PUBLISHED
+        ],
+    )
 
 
 def protect_edition(
@@ -258,6 +325,7 @@ def protect_edition(
     per: Mapping[str, int] | None = None,
     marked: tuple[Mapping[str, pd.DataFrame], Mapping[str, pd.DataFrame]] | None = None,
     city_level: frozenset[str] = frozenset(),
+    workers: int = 1,
 ) -> Protection:
     """Protect every year of ``frame`` over the linked plan.
 
@@ -266,6 +334,9 @@ def protect_edition(
     indicators published for the city only. ``marked`` holds the tables with 1 in each cell
     protected at source, and 0 elsewhere: every such cell, and those not reconciled with a total
     row (see :func:`source_protected_quantities`).
+
+    The years are independent models: with ``workers`` > 1 they are protected in that many processes
+    at once (forked, so the tables are not copied until written); the result is the same.
     """
     protected = protect_indicators(frame, rule.threshold)
     status = {part: protected[f"{part}_status"].to_numpy(object).copy() for part in PARTS}
@@ -274,47 +345,20 @@ def protect_edition(
         (row.indikator, int(row.jahr), int(row.kennziffer)): k
         for k, row in enumerate(frame[["indikator", "jahr", "kennziffer"]].itertuples(index=False))
     }
-    results: dict[int, Result] = {}
+    years = sorted(int(y) for y in frame["jahr"].unique())
+    settings = (tables, indicator_cells, rule)
+    options = (counted_denominators, per, marked, city_level)
+    jobs = [(year, *settings, pyramid_districts if year == reporting_year else (), *options) for year in years]
+    outcomes = dict(zip(years, _run_years(jobs, workers)))
     pyramid_rows, total_rows, audit_rows = [], [], []
-    layouts: dict[int, str] = {}
-    for year in sorted(int(y) for y in frame["jahr"].unique()):
-        districts = pyramid_districts if year == reporting_year else ()
-        plan = year_plan(
-            tables,
-            year,
-            indicator_cells,
-            districts,
-            counted_denominators,
-            per,
-            threshold=rule.threshold,
-            imputed=marked[0] if marked is not None else None,
-            city_level=city_level,
-        )
-        at_source = set()
-        if marked is not None:
-            every, unreconciled = (atom_marks(tables_, year) for tables_ in marked)
-            at_source = source_protected_quantities(plan, every, unreconciled)
-        result = protect_year(plan.model, rule, at_source)
-        results[year] = result
-        for (indicator_id, kennziffer, part), number in plan.indicator_parts.items():
+    for year, outcome in outcomes.items():
+        for indicator_id, kennziffer, part, state, why in outcome.parts:
             k = position.get((indicator_id, year, kennziffer))
             if k is not None:
-                status[part][k] = result.status.get(number, PUBLISHED)
-                reason[part][k] = result.reason.get(number, "")
-        for (kennziffer, layout, band, sex), number in plan.pyramid.items():
-            value = plan.model.quantities[number].value
-            pyramid_rows.append((year, kennziffer, layout, band, sex, value, result.status[number]))
-        if year == reporting_year:
-            layouts = plan.layouts
-        for (table, column, codes), number in plan.totals.items():
-            if result.status[number] != PUBLISHED:
-                total_rows.append((year, table, column, codes, result.status[number]))
-        for number, state in result.status.items():
-            if state != PUBLISHED:
-                quantity = plan.model.quantities[number]
-                audit_rows.append(
-                    (year, "; ".join(quantity.labels), quantity.value, state, result.reason.get(number, ""))
-                )
+                status[part][k], reason[part][k] = state, why
+        pyramid_rows += outcome.pyramid
+        total_rows += outcome.totals
+        audit_rows += outcome.audit
     set_rate_statuses(status, reason, frame["nenner"].to_numpy())
     columns = {
         f"{part}_{kind}": pd.Series(values_[part], index=frame.index, dtype="str")
@@ -324,8 +368,19 @@ def protect_edition(
     return Protection(
         frame.assign(**columns),
         pd.DataFrame(pyramid_rows, columns=list(PYRAMID_COLUMNS)).astype(PYRAMID_COLUMNS),
-        layouts,
+        outcomes[reporting_year].layouts if reporting_year in outcomes else {},
         pd.DataFrame(total_rows, columns=list(TOTAL_COLUMNS)).astype(TOTAL_COLUMNS),
         pd.DataFrame(audit_rows, columns=["jahr", "angabe", "wert", "status", "grund"]),
-        results,
     )
+
+
+def _run_years(jobs: list[tuple], workers: int) -> list[YearProtection]:
+    """:func:`protect_plan_year` of each job, in order; in ``workers`` processes when more than one.
+
+    Linux's fork lets the workers share the parent's tables and imports; elsewhere the jobs run here.
+    """
+    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [protect_plan_year(*job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        return list(pool.map(protect_plan_year, *zip(*jobs)))
