@@ -663,7 +663,11 @@ def check_site(site_dir: Path, edition: Edition) -> list[Finding]:
 
 def enforce(site_dir: Path, edition: Edition) -> None:
     """Raise :class:`PublishError` listing every finding; do nothing when no hidden cell can be narrowed down."""
-    findings = check_site(site_dir, edition)
+    refuse(check_site(site_dir, edition))
+
+
+def refuse(findings: list[Finding]) -> None:
+    """Raise :class:`PublishError` listing ``findings`` of :func:`check_site`, if there are any."""
     if findings:
         listed = "\n".join(f"  - {finding}" for finding in findings)
         raise PublishError(

@@ -320,7 +320,11 @@ def check_site(site_dir: Path, threshold: int) -> list[Finding]:
 
 def enforce(site_dir: Path, threshold: int) -> None:
     """Raise :class:`PublishError` listing every finding; do nothing when the edition is clean."""
-    findings = check_site(site_dir, threshold)
+    refuse(check_site(site_dir, threshold), threshold)
+
+
+def refuse(findings: list[Finding], threshold: int) -> None:
+    """Raise :class:`PublishError` listing ``findings`` of :func:`check_site`, if there are any."""
     if findings:
         listed = "\n".join(f"  - {finding}" for finding in findings)
         raise PublishError(

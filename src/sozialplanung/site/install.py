@@ -11,11 +11,14 @@ web server's user can read them.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from sozialplanung.core.atomic import make_public, replace_directory
+from sozialplanung.core.parallel import side_by_side
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site import attack, gate
 from sozialplanung.site.downloads import download_footer, write_chapter_downloads
@@ -67,8 +70,15 @@ def finish_site(folder: Path, model: SiteModel) -> None:
     :func:`~sozialplanung.core.atomic.replace_directory` throws the folder away."""
     write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
     write_manifest(folder)
-    gate.enforce(folder, model.edition.config.confidentiality.threshold)
-    attack.enforce(folder, model.edition)
+    edition = model.edition
+    threshold = edition.config.confidentiality.threshold
+    # Both read the finished folder and nothing else: they run side by side.
+    gate_findings, attacker_findings = side_by_side(
+        [partial(gate.check_site, folder, threshold), partial(attack.check_site, folder, edition)],
+        workers=os.cpu_count() or 1,
+    )
+    gate.refuse(gate_findings, threshold)
+    attack.refuse(attacker_findings)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -21,15 +21,15 @@ be recovered by subtraction either.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
+from sozialplanung.core.parallel import side_by_side
 from sozialplanung.data.ages import BROAD_AGE_GROUPS
 from sozialplanung.data.contract import AGE_GROUPS, TABLES
 from sozialplanung.data.relations import BOUNDS, Cells, CellSum
@@ -336,7 +336,7 @@ def protect_edition(
     row (see :func:`source_protected_quantities`).
 
     The years are independent models: with ``workers`` > 1 they are protected in that many processes
-    at once (forked, so the tables are not copied until written); the result is the same.
+    at once (:func:`~sozialplanung.core.parallel.side_by_side`); the result is the same.
     """
     protected = protect_indicators(frame, rule.threshold)
     status = {part: protected[f"{part}_status"].to_numpy(object).copy() for part in PARTS}
@@ -349,7 +349,8 @@ def protect_edition(
     settings = (tables, indicator_cells, rule)
     options = (counted_denominators, per, marked, city_level)
     jobs = [(year, *settings, pyramid_districts if year == reporting_year else (), *options) for year in years]
-    outcomes = dict(zip(years, _run_years(jobs, workers)))
+    parts = [partial(protect_plan_year, *job) for job in jobs]
+    outcomes = dict(zip(years, side_by_side(parts, workers)))
     pyramid_rows, total_rows, audit_rows = [], [], []
     for year, outcome in outcomes.items():
         for indicator_id, kennziffer, part, state, why in outcome.parts:
@@ -372,15 +373,3 @@ def protect_edition(
         pd.DataFrame(total_rows, columns=list(TOTAL_COLUMNS)).astype(TOTAL_COLUMNS),
         pd.DataFrame(audit_rows, columns=["jahr", "angabe", "wert", "status", "grund"]),
     )
-
-
-def _run_years(jobs: list[tuple], workers: int) -> list[YearProtection]:
-    """:func:`protect_plan_year` of each job, in order; in ``workers`` processes when more than one.
-
-    Linux's fork lets the workers share the parent's tables and imports; elsewhere the jobs run here.
-    """
-    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [protect_plan_year(*job) for job in jobs]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        return list(pool.map(protect_plan_year, *zip(*jobs)))
