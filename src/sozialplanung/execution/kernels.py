@@ -9,7 +9,8 @@ test compares both ways). A notebook that fails takes its kernel with it: the ne
 kernel. ``fresh=True`` runs every notebook in a kernel of its own, the plain Papermill way.
 
 Papermill executes the notebook through the ``warm-kernel`` engine registered here: nbclient with
-the worker's kernel manager, which it then neither shuts down nor leaves connected.
+the worker's kernel manager and its client (connection), which it neither shuts down nor
+disconnects; the worker does that when it stops.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+from nbclient.util import run_hook
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
@@ -34,13 +37,20 @@ Result = TypeVar("Result")
 
 
 class WarmKernel:
-    """One kernel that executes notebooks one after another, each in a fresh namespace."""
+    """One kernel that executes notebooks one after another, each in a fresh namespace.
+
+    Its client (the connection to the kernel) is kept too: a new client waits for the kernel to
+    answer and for its output channel to fall quiet, a quarter of a second per notebook."""
 
     def __init__(self, kernel_name: str) -> None:
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
+        self.client: AsyncKernelClient | None = None
 
     def close(self) -> None:
         """Shut the kernel down (called in the thread that used it: its sockets belong to that loop)."""
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
         if self.manager.has_kernel:
             try:
                 run_sync(self.manager.shutdown_kernel)(now=True)
@@ -49,10 +59,20 @@ class WarmKernel:
 
 
 class _ResettingClient(PapermillNotebookClient):
-    """Papermill's notebook client that empties the kernel's namespace once connected."""
+    """Papermill's notebook client on a warm kernel's connection, which empties the kernel's
+    namespace before the notebook runs."""
+
+    def __init__(self, nb_man, warm: WarmKernel, **kwargs) -> None:
+        super().__init__(nb_man, km=warm.manager, **kwargs)
+        self.warm = warm
 
     async def async_start_new_kernel_client(self):
-        client = await super().async_start_new_kernel_client()
+        if self.warm.client is None:
+            self.warm.client = await super().async_start_new_kernel_client()
+        else:
+            self.kc = self.warm.client
+            await run_hook(self.on_notebook_start, notebook=self.nb)
+        client = self.kc
         reply = await self.async_wait_for_reply(client.execute(RESET_CODE, silent=True, store_history=False))
         if reply is None or reply["content"]["status"] != "ok":
             content = reply["content"] if reply else {}
@@ -82,7 +102,7 @@ class WarmKernelEngine(NBClientEngine):
         kwargs.pop("input_path", None)
         client = _ResettingClient(
             nb_man,
-            km=kernel.manager,
+            kernel,
             timeout=execution_timeout,
             startup_timeout=start_timeout,
             kernel_name=kernel_name,
@@ -91,11 +111,7 @@ class WarmKernelEngine(NBClientEngine):
             stderr_file=stderr_file,
             **kwargs,
         )
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        return client.execute()
 
 
 papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
