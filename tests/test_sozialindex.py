@@ -415,17 +415,15 @@ def test_borderline_by_margin_and_by_one_case():
     assert v["limit_distance"].tolist() == pytest.approx([SQRT2 - 1, 1 - 1 / SQRT2, 0.7, 1 / SQRT2 - 0.7, 1.5 - SQRT2])
     assert v["status_flips"].tolist() == ["", "", "", "mittel", "sehr niedrig"]
     assert v["borderline"].tolist() == [False, False, False, True, True]
-    assert (
-        v.at[4, "borderline_reason"] == "Statuswert nahe einer Klassengrenze; mit einem Fall mehr oder weniger: mittel"
-    )
-    assert v.at[5, "borderline_reason"] == "mit einem Fall mehr oder weniger: sehr niedrig"  # 0.0858 > 0.05
+    assert v.at[4, "borderline_reason"] == "nahe einer Klassengrenze; mit einem Fall mehr oder weniger „mittel“"
+    assert v.at[5, "borderline_reason"] == "mit einem Fall mehr oder weniger „sehr niedrig“"  # 0.0858 > 0.05
     assert v["borderline_reason"].iloc[:3].isna().all()
     # a wider margin marks 1 (0.4142 from -1) and 2 (0.2929 from -1) by their distance alone
     wide = _by_district(
         compute_sozialindex(count_frame(COUNTS), ONE.model_copy(update={"borderline_margin": 0.5}), 2024, FIVE)
     )
     assert wide["borderline"].tolist() == [True, True, False, True, True]
-    assert wide.at[1, "borderline_reason"] == "Statuswert nahe einer Klassengrenze"
+    assert wide.at[1, "borderline_reason"] == "nahe einer Klassengrenze"
 
 
 @pytest.mark.parametrize("column", ["zaehler_status", "nenner_status"])

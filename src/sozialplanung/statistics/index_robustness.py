@@ -101,9 +101,10 @@ def borderline(scores: pd.Series, flips: pd.Series, config: IndexConfig) -> pd.D
     for kennziffer in scores.index:
         parts = []
         if near[kennziffer]:
-            parts.append("Statuswert nahe einer Klassengrenze")
+            parts.append("nahe einer Klassengrenze")
         if flips[kennziffer]:
-            parts.append(f"mit einem Fall mehr oder weniger: {flips[kennziffer]}")
+            shifted = " oder ".join(f"„{c}“" for c in flips[kennziffer].split(", "))
+            parts.append(f"mit einem Fall mehr oder weniger {shifted}")
         reasons.append("; ".join(parts) if parts else pd.NA)
     frame = pd.DataFrame({"limit_distance": distance, "borderline": near | (flips != "")}, index=scores.index)
     frame["borderline_reason"] = pd.Series(reasons, index=scores.index, dtype="str")

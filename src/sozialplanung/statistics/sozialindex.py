@@ -426,9 +426,25 @@ def method_parts(config: IndexConfig) -> list[str | MethodTable]:
                 ("sehr niedrig", f"{c} und mehr"),
             ),
         ),
+        "**Sicherheit der Einstufung.** Als Grenzfall gilt ein Stadtbezirk, dessen Statuswert höchstens "
+        f"{_decimal(config.borderline_margin)} Standardabweichungen von einer Klassengrenze entfernt liegt, oder "
+        "dessen Klasse wechselt, wenn bei einem Statusindikator ein Fall mehr oder weniger gezählt wird (der "
+        "Index wird dafür vollständig neu berechnet). Für diese Probe werden nur veröffentlichte Fallzahlen "
+        "verändert."
+        + (
+            f" Für Stadtbezirke mit weniger als {format_count(config.smoothing_population)} Einwohnern werden die "
+            f"Statusindikatoren über {config.smoothing_years} Jahre zusammengefasst: Die Zähler und die "
+            "Bezugsgrößen dieser Jahre werden addiert und durcheinander geteilt; das setzt veröffentlichte Werte "
+            "in jedem dieser Jahre voraus."
+            if config.smoothing_years > 1
+            else ""
+        ),
         f"**Dynamik.** Für jeden Statusindikator wird die Veränderung in Prozentpunkten über "
         f"{config.dynamics_years} Jahre berechnet, ebenso standardisiert, gewichtet addiert und erneut "
-        "standardisiert. Ein Wert genau auf einer Grenze zählt als stabil.",
+        "standardisiert. Ein Wert genau auf einer Grenze zählt als stabil. Eine Dynamik erhält nur ein "
+        "Stadtbezirk, bei dem jeder Statusindikator in mindestens einem der beiden Jahre auf "
+        f"{format_count(config.dynamics_min_cases)} oder mehr Fällen beruht; sonst bestimmen wenige Fälle die "
+        "Veränderung.",
         MethodTable(
             "Klassen der Dynamik",
             ("Dynamik", "Dynamikwert"),
@@ -438,7 +454,13 @@ def method_parts(config: IndexConfig) -> list[str | MethodTable]:
                 ("negativ (Benachteiligung nimmt relativ zu)", f"über {high}"),
             ),
         ),
+        "**Handlungsbedarf.** Wie im Berliner Monitoring Soziale Stadtentwicklung besteht besonderer "
+        "Handlungsbedarf, wo ein niedriger oder sehr niedriger Status mit einer negativen Dynamik zusammentrifft.\n\n"
+        "**Vergleich mit dem Vorjahr.** Die Statusklassen werden mit dem Sozialindex des Vorjahres verglichen, "
+        "der mit demselben Verfahren aus den Daten dieses Berichts berechnet wird; eine andere Klasse zeigt so "
+        "eine Veränderung der Lage, nicht des Verfahrens.\n\n"
         "Der Index ist ein relatives Maß: Er zeigt die Lage eines Stadtbezirks im Verhältnis zu den anderen "
-        "Stadtbezirken Marburgs, nicht das Ausmaß von Armut oder Benachteiligung an sich. Auch ein Stadtbezirk "
-        "mit „hohem“ Status kann Haushalte in schwierigen Lagen haben.",
+        "Stadtbezirken Marburgs, nicht das Ausmaß von Armut oder Benachteiligung an sich. Eine Klasse ist nur "
+        "besetzt, wenn ein Stadtbezirk so weit vom Durchschnitt abweicht, wie ihre Grenzen verlangen. Auch ein "
+        "Stadtbezirk mit „hohem“ Status kann Haushalte in schwierigen Lagen haben.",
     ]
