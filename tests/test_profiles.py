@@ -134,3 +134,14 @@ def test_index_standardises_over_published_values_only(chapter):
     mean, sd = values.mean(), values.std(ddof=0)
     z = result.values.set_index("kennziffer")["z_sgb2_quote"]
     assert ((values - mean) / sd - z).abs().max() < 1e-9
+
+
+def test_every_pointer_to_the_index_method_names_the_method_chapter(chapter):
+    from sozialplanung.report import sozialraum
+
+    pointer = "Die Einzelheiten des Verfahrens beschreibt das Kapitel „Methodik und Glossar“ im Abschnitt Sozialindex."
+    assert sozialraum.method_pointer(chapter) == pointer
+    assert DistrictProfile(chapter, 243).index_text().endswith(pointer)
+    assert DistrictProfile(chapter, 326).index_text().endswith(pointer)
+    assert sozialraum.intro_text(chapter).endswith(pointer)
+    assert "Sozialräumliche Analyse" not in DistrictProfile(chapter, 243).index_text()

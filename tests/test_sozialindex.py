@@ -15,11 +15,13 @@ from sozialplanung.core.errors import ConfigError, DataError
 from sozialplanung.core.paths import ProjectPaths
 from sozialplanung.data import sample
 from sozialplanung.data.load import INDICATOR_COLUMNS, read_districts
+from sozialplanung.statistics.index_comparison import attention, class_changes, status_dynamics_matrix
 from sozialplanung.statistics.indicators import compute_indicators, indicator
 from sozialplanung.statistics.sozialindex import (
     DYNAMICS_CLASSES,
     STATUS_CLASSES,
     MethodTable,
+    SozialindexResult,
     class_of,
     compute_sozialindex,
     method_parts,
@@ -216,7 +218,8 @@ def test_scores_exactly_on_a_limit():
     rows = _rows(2024, "sgb2_quote", {1: 0, 2: 0, 3: 2, 4: 2})
     rows += _rows(2022, "sgb2_quote", {1: 0, 2: 0, 3: 0, 4: 0})
     residents = pd.Series(1000, index=[1, 2, 3, 4])
-    v = compute_sozialindex(_frame(rows), IndexConfig(status_indicators=("sgb2_quote",)), 2024, residents).values
+    config = IndexConfig(status_indicators=("sgb2_quote",), dynamics_min_cases=0)  # 0 -> 0 cases still counts
+    v = compute_sozialindex(_frame(rows), config, 2024, residents).values
     assert v["status_score"].tolist() == [-1.0, -1.0, 1.0, 1.0]
     assert v["status_class"].tolist() == ["mittel", "mittel", "niedrig", "niedrig"]  # a on a limit -> upper class
     assert v["dynamics_score"].tolist() == [-1.0, -1.0, 1.0, 1.0]
@@ -365,8 +368,222 @@ def test_sample_edition(sample_result):
     assert set(result.values["kennziffer"]) | set(excluded.index) == set(districts["kennziffer"])
     classes = result.values.set_index("kennziffer")["status_class"]
     assert all(classes[k] in ("niedrig", "sehr niedrig") for k in DEPRIVED)
-    assert result.values["status_class"].notna().all() and result.values["dynamics_class"].notna().all()
+    assert result.values["status_class"].notna().all()
+    # without confidentiality statuses, only too few cases keep a district out of the dynamics
+    without = result.values[result.values["dynamics_class"].isna()]
+    assert without["dynamics_reason"].str.startswith("zu wenige Fälle für eine belastbare Veränderung").all()
+    assert not set(without["kennziffer"]) & set(DEPRIVED)  # hundreds of cases: their dynamics carry
     assert result.dynamics_reason is None
     # the standardised score has mean 0 and population SD 1 over the included districts
     assert result.values["status_score"].mean() == pytest.approx(0, abs=1e-9)
     assert np.std(result.values["status_score"]) == pytest.approx(1, abs=1e-9)
+
+
+# --- robustness: borderline classes, smoothing, dynamics minimum ------------------------------------
+
+STATUS = ("zaehler_status", "nenner_status", "wert_status")
+ONE = IndexConfig(status_indicators=("sgb2_quote",), status_limits=(-1.0, 0.7, 1.5), dynamics_min_cases=0)
+
+
+def count_frame(counts: dict[int, int], hidden: dict[int, str] | None = None) -> pd.DataFrame:
+    """SGB-II-Quote 2024 with denominator 100 (so the rate is the count), statuses as published
+    unless ``hidden`` names a kennziffer and the status column to mark."""
+    frame = _frame([(2024, k, "sgb2_quote", n, 100, float(n)) for k, n in counts.items()])
+    for column in STATUS:
+        frame[column] = ""
+    for kennziffer, column in (hidden or {}).items():
+        frame.loc[frame["kennziffer"] == kennziffer, column] = "primaer"
+    return frame
+
+
+FIVE = pd.Series(1000, index=[1, 2, 3, 4, 5])
+COUNTS = {1: 0, 2: 2, 3: 4, 4: 6, 5: 8}
+# Mean 4, variance (16+4+0+4+16)/5 = 8: scores -1.4142, -0.7071, 0, 0.7071, 1.4142 -> limits -1, 0.7, 1.5:
+# hoch, mittel, mittel, niedrig, niedrig. Distances to the nearest limit: 0.4142, 0.2929 (to -1), 0.7, 0.0071, 0.0858.
+# One case less in 4: 0 2 4 5 8, mean 3.8, variance 36.8/5 = 7.36, z = 1.2/2.7129 = 0.4423 -> mittel (flips).
+# One case more in 5: 0 2 4 6 9, mean 4.2, variance 48.8/5 = 9.76, z = 4.8/3.1241 = 1.5364 -> sehr niedrig
+#   (flips); one less: 0 2 4 6 7, mean 3.8, variance 32.8/5 = 6.56, z = 3.2/2.5612 = 1.2494 -> niedrig.
+# One case more in 1: 1 2 4 6 8, mean 4.2, variance 32.8/5, z = -3.2/2.5612 = -1.2494 -> hoch (no flip).
+# 2: 0 1 4 6 8 z = -2.8/2.9933 = -0.9354, 0 3 4 6 8 z = -1.2/2.7129 = -0.4423, both mittel; 3 stays near 0.
+
+
+def test_borderline_by_margin_and_by_one_case():
+    v = _by_district(
+        compute_sozialindex(count_frame(COUNTS), ONE.model_copy(update={"borderline_margin": 0.05}), 2024, FIVE)
+    )
+    assert v["status_class"].tolist() == ["hoch", "mittel", "mittel", "niedrig", "niedrig"]
+    assert v["limit_distance"].tolist() == pytest.approx([SQRT2 - 1, 1 - 1 / SQRT2, 0.7, 1 / SQRT2 - 0.7, 1.5 - SQRT2])
+    assert v["status_flips"].tolist() == ["", "", "", "mittel", "sehr niedrig"]
+    assert v["borderline"].tolist() == [False, False, False, True, True]
+    assert v.at[4, "borderline_reason"] == "nahe einer Klassengrenze; mit einem Fall mehr oder weniger „mittel“"
+    assert v.at[5, "borderline_reason"] == "mit einem Fall mehr oder weniger „sehr niedrig“"  # 0.0858 > 0.05
+    assert v["borderline_reason"].iloc[:3].isna().all()
+    # a wider margin marks 1 (0.4142 from -1) and 2 (0.2929 from -1) by their distance alone
+    wide = _by_district(
+        compute_sozialindex(count_frame(COUNTS), ONE.model_copy(update={"borderline_margin": 0.5}), 2024, FIVE)
+    )
+    assert wide["borderline"].tolist() == [True, True, False, True, True]
+    assert wide.at[1, "borderline_reason"] == "nahe einer Klassengrenze"
+
+
+@pytest.mark.parametrize("column", ["zaehler_status", "nenner_status"])
+def test_one_case_test_uses_published_counts_only(column):
+    # 5's count or denominator is hidden (its rate published): it is not varied, so no flip is claimed
+    config = ONE.model_copy(update={"borderline_margin": 0.05})
+    v = _by_district(compute_sozialindex(count_frame(COUNTS, {5: column}), config, 2024, FIVE))
+    assert v.at[5, "status_flips"] == "" and not v.at[5, "borderline"]
+    assert v.at[4, "status_flips"] == "mittel"  # the others are still tested
+
+
+@pytest.mark.parametrize("secret", [1, 2, 3])
+def test_hidden_value_never_reaches_the_new_outputs(secret):
+    """District 6's SGB-II-Quote is hidden: whatever its count, every new output is the same."""
+    counts = {**COUNTS, 6: secret}
+    frame = count_frame(counts, {6: "wert_status"})
+    frame.loc[frame["kennziffer"] == 6, "zaehler_status"] = "primaer"
+    result = compute_sozialindex(
+        frame, ONE.model_copy(update={"borderline_margin": 0.05}), 2024, pd.Series(1000, index=range(1, 7))
+    )
+    reference = compute_sozialindex(count_frame(COUNTS), ONE.model_copy(update={"borderline_margin": 0.05}), 2024, FIVE)
+    columns = [
+        "kennziffer",
+        "status_score",
+        "status_class",
+        "limit_distance",
+        "status_flips",
+        "borderline",
+        "borderline_reason",
+    ]
+    pd.testing.assert_frame_equal(result.values[columns], reference.values[columns])
+    assert result.excluded["kennziffer"].tolist() == [6]
+    assert status_dynamics_matrix(result).equals(status_dynamics_matrix(reference))
+    assert attention(result) == attention(reference)
+
+
+def _with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in STATUS:
+        frame[column] = ""
+    return frame
+
+
+def test_smoothing_pools_counts_of_small_districts():
+    # 2022 and 2023 both carry the Y2022 values. D (800) and E (300) have fewer than 1.000 residents.
+    # Pooled over 2023-2024 (denominators 1000 each): D SGB II (60 + 80) / 2000 * 100 = 7.0,
+    # Kinderarmut (190 + 200) / 2000 * 100 = 19.5; E (100 + 100) / 2000 = 10.0 and 10.0 (unchanged).
+    config = _config(smoothing_years=2, smoothing_population=1000)
+    v = _by_district(compute_sozialindex(hand_frame(years=(2022, 2023, 2024)), config, 2024))
+    assert v["smoothed"].tolist() == [False, False, False, True, True]
+    assert v["sgb2_quote"].tolist() == pytest.approx([2, 4, 6, 7.0, 10])
+    assert v["kinderarmut"].tolist() == pytest.approx([25, 5, 15, 19.5, 10])
+    # SGB II 2 4 6 7 10: mean 5.8, variance (14.44+3.24+0.04+1.44+17.64)/5 = 7.36 -> z(D) = 1.2/sqrt(7.36)
+    assert v.at[D, "z_sgb2_quote"] == pytest.approx(1.2 / math.sqrt(7.36))
+    # the dynamics compare single years: D's SGB-II change is still 8 - 6 = 2
+    assert v.at[D, "change_sgb2_quote"] == pytest.approx(2)
+    # without smoothing (1 year) D keeps its 2024 value 8
+    assert (
+        _by_district(compute_sozialindex(hand_frame(years=(2022, 2023, 2024)), _config(), 2024)).at[D, "sgb2_quote"]
+        == 8
+    )
+
+
+def test_smoothing_needs_published_values_in_every_year():
+    frame = _with_statuses(hand_frame(years=(2022, 2023, 2024)))
+    hidden = (frame["kennziffer"] == D) & (frame["jahr"] == 2023) & (frame["indikator"] == "kinderarmut")
+    frame.loc[hidden, ["zaehler_status", "wert_status"]] = "primaer"
+    result = compute_sozialindex(frame, _config(smoothing_years=2, smoothing_population=1000), 2024)
+    reasons = result.excluded.set_index("kennziffer")["reason"]
+    assert reasons[D] == (
+        "Kinderarmut (SGB II): kein über 2023–2024 zusammengefasster Wert, weil nicht für jedes Jahr ein "
+        "veröffentlichter Wert vorliegt"
+    )
+    assert D not in set(result.values["kennziffer"])
+    # and a frame without that year at all (2023 missing) leaves the small districts out as well
+    missing = compute_sozialindex(hand_frame(), _config(smoothing_years=2, smoothing_population=1000), 2024)
+    assert {D, E} <= set(missing.excluded["kennziffer"])
+
+
+def test_dynamics_only_where_the_counts_carry_it():
+    # Numerators (rate * 10): SGB II 2022 A 40 B 40, 2024 A 20 B 40 -> both years below 50 for A and B;
+    # Kinderarmut B 50 and 50 is not below 50. C, D, E keep their dynamics: SGB II changes 0 2 0 and
+    # Kinderarmut 0 1 0 -> z(D) = (4/3) / sqrt(8/9) = sqrt2 -> negativ; C, E -1/sqrt2 -> stabil.
+    v = _by_district(compute_sozialindex(hand_frame(), _config(dynamics_min_cases=50), 2024))
+    reason = "zu wenige Fälle für eine belastbare Veränderung: SGB-II-Quote in 2022 und 2024 jeweils weniger als 50"
+    assert v.loc[[A, B], "dynamics_reason"].tolist() == [reason, reason]
+    assert v.loc[[A, B], "dynamics_class"].isna().all()
+    assert v.loc[[C, D, E], "dynamics_score"].tolist() == pytest.approx([-1 / SQRT2, SQRT2, -1 / SQRT2], abs=SCORE_TOL)
+    assert v.loc[[C, D, E], "dynamics_class"].tolist() == ["stabil", "negativ", "stabil"]
+    # "below in both years" is strict: with a minimum of 40, A (20 and 40) and B (40 and 40) keep their dynamics
+    v40 = _by_district(compute_sozialindex(hand_frame(), _config(dynamics_min_cases=40), 2024))
+    assert v40["dynamics_class"].notna().all()
+    # and with 41 both fall below in both years
+    v41 = _by_district(compute_sozialindex(hand_frame(), _config(dynamics_min_cases=41), 2024))
+    assert v41["dynamics_class"].isna().tolist() == [True, True, False, False, False]
+
+
+def test_dynamics_minimum_never_compares_a_hidden_count():
+    frame = _with_statuses(hand_frame())
+    frame.loc[
+        (frame["kennziffer"] == A) & (frame["jahr"] == 2024) & (frame["indikator"] == "sgb2_quote"), "zaehler_status"
+    ] = "primaer"
+    v = _by_district(compute_sozialindex(frame, _config(dynamics_min_cases=50), 2024))
+    assert pd.notna(v.at[A, "dynamics_class"])  # its 2024 count is unknown to the reader: no claim about it
+    assert pd.isna(v.at[B, "dynamics_class"])
+
+
+# --- status x dynamics, attention, class changes ------------------------------------------------------
+
+
+def _result(rows: list[tuple[int, str, str | None, int]], year: int = 2024) -> SozialindexResult:
+    values = pd.DataFrame(rows, columns=["kennziffer", "status_class", "dynamics_class", "rank"])
+    values["status_class"] = pd.Categorical(values["status_class"], categories=STATUS_CLASSES, ordered=True)
+    values["dynamics_class"] = pd.Categorical(values["dynamics_class"], categories=DYNAMICS_CLASSES, ordered=True)
+    return SozialindexResult(year, values, pd.DataFrame({"kennziffer": [], "reason": []}), IndexConfig())
+
+
+HAND = _result(
+    [
+        (11, "sehr niedrig", "negativ", 1),
+        (12, "niedrig", "negativ", 2),
+        (13, "sehr niedrig", "stabil", 3),
+        (14, "mittel", "negativ", 4),
+        (15, "niedrig", None, 5),
+        (16, "hoch", "positiv", 6),
+    ]
+)
+
+
+def test_status_dynamics_matrix():
+    matrix = status_dynamics_matrix(HAND)
+    assert list(matrix.index) == list(STATUS_CLASSES)
+    assert list(matrix.columns) == ["positiv", "stabil", "negativ", "ohne Dynamik"]
+    assert matrix.to_dict("index") == {
+        "hoch": {"positiv": [16], "stabil": [], "negativ": [], "ohne Dynamik": []},
+        "mittel": {"positiv": [], "stabil": [], "negativ": [14], "ohne Dynamik": []},
+        "niedrig": {"positiv": [], "stabil": [], "negativ": [12], "ohne Dynamik": [15]},
+        "sehr niedrig": {"positiv": [], "stabil": [13], "negativ": [11], "ohne Dynamik": []},
+    }
+
+
+def test_attention_is_low_status_with_negative_dynamics():
+    # 14 is negativ but mittel; 13 is sehr niedrig but stabil; 15 has no dynamics
+    assert attention(HAND) == [11, 12]
+    assert attention(_result([(1, "mittel", "negativ", 1), (2, "niedrig", "stabil", 2)])) == []
+
+
+def test_class_changes_since_the_previous_edition():
+    previous = _result(
+        [(11, "niedrig", "negativ", 2), (12, "niedrig", "stabil", 1), (14, "hoch", None, 4), (17, "mittel", None, 3)],
+        2023,
+    )
+    changes = class_changes(HAND, previous)
+    assert changes.to_dict("records") == [
+        {"kennziffer": 11, "before": "niedrig", "after": "sehr niedrig", "direction": "ungünstiger"},
+        {"kennziffer": 13, "before": "nicht einbezogen", "after": "sehr niedrig", "direction": "neu einbezogen"},
+        {"kennziffer": 14, "before": "hoch", "after": "mittel", "direction": "ungünstiger"},
+        {"kennziffer": 15, "before": "nicht einbezogen", "after": "niedrig", "direction": "neu einbezogen"},
+        {"kennziffer": 16, "before": "nicht einbezogen", "after": "hoch", "direction": "neu einbezogen"},
+        {"kennziffer": 17, "before": "mittel", "after": "nicht einbezogen", "direction": "nicht mehr einbezogen"},
+    ]
+    better = class_changes(_result([(1, "mittel", None, 1)]), _result([(1, "niedrig", None, 1)], 2023))
+    assert better["direction"].tolist() == ["günstiger"]
+    assert class_changes(HAND, HAND).empty

@@ -85,6 +85,27 @@ class IndexConfig(_Frozen):
     dynamics_limits: tuple[float, float] = Field(
         (-1.0, 1.0), description="Limits (in standard deviations) between positiv|stabil|negativ"
     )
+    borderline_margin: float = Field(
+        0.1,
+        ge=0,
+        description="A district whose status score lies within this many standard deviations of a class "
+        "limit is marked as borderline (as is one whose class changes with one case more or less)",
+    )
+    smoothing_years: int = Field(
+        1,
+        ge=1,
+        description="Status indicators of districts under smoothing_population residents are pooled over "
+        "this many years (numerators and denominators summed); 1: no smoothing",
+    )
+    smoothing_population: int = Field(
+        1000, ge=0, description="Districts with fewer residents are smoothed over smoothing_years"
+    )
+    dynamics_min_cases: int = Field(
+        10,
+        ge=0,
+        description="A district with a status indicator whose numerator is below this count in both years "
+        "of the comparison gets no dynamics class",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> IndexConfig:

@@ -16,6 +16,7 @@ from sozialplanung.data.load import read_frame
 from sozialplanung.report.chapter import ChapterContext, count_span, open_chapter, with_cell_keys
 from sozialplanung.report.figures import FigureOutput, line_over_years, population_pyramid
 from sozialplanung.report.maps import tile_map
+from sozialplanung.report.sozialraum import STATUS_ADJECTIVE, method_pointer
 from sozialplanung.report.tables import Column, ReportTable, cell_key, report_table
 from sozialplanung.statistics import indicators as ind
 from sozialplanung.statistics.publication_plan import COARSE, PYRAMID_COLUMNS
@@ -36,8 +37,6 @@ PROFILE_INDICATORS = (
     "altenquotient",
 )
 SEX_SIDES = {"m": "Männer", "w": "Frauen"}
-STATUS_ADJECTIVE = {"hoch": "hohen", "mittel": "mittleren", "niedrig": "niedrigen", "sehr niedrig": "sehr niedrigen"}
-"""Status classes as the adjective in "einen … sozialen Status"."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ class DistrictProfile:
                 )
             return (
                 f"**Sozialindex:** {self.name} ist nicht in den Sozialindex {result.year} einbezogen: "
-                f"{reason}. {' '.join(why)}"
+                f"{reason}. {' '.join([*why, method_pointer(self.chapter)])}"
             ).rstrip()
         # Only districts whose status indicators are all published are in the index (see sozialindex).
         row = result.values.set_index("kennziffer").loc[self.kennziffer]
@@ -168,7 +167,9 @@ class DistrictProfile:
         )
         if isinstance(row["dynamics_class"], str):
             text += f" Die Entwicklung seit {result.earlier_year} ist **{row['dynamics_class']}**."
-        return text + " Die Methode beschreibt das Kapitel Sozialräumliche Analyse."
+        if row["borderline"]:
+            text += f" Die Einstufung ist ein Grenzfall ({row['borderline_reason']})."
+        return f"{text} {method_pointer(self.chapter)}".rstrip()
 
     def location_map(self) -> FigureOutput:
         """Where the district lies: the city's districts with this one marked."""

@@ -8,14 +8,66 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sozialplanung.core.errors import DataError
 from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_count, format_number
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.report.figures import FigureOutput
 from sozialplanung.report.maps import tile_map
+from sozialplanung.report.sentences import DISTRICT, join_names, number_word
 from sozialplanung.report.tables import INDEX_KEY, Column, ReportTable, cell_key, report_table
 from sozialplanung.statistics import indicators as ind
 from sozialplanung.statistics.confidentiality import SYMBOL_CONFIDENTIAL
-from sozialplanung.statistics.sozialindex import DYNAMICS_CLASSES, STATUS_CLASSES
+from sozialplanung.statistics.index_comparison import (
+    ATTENTION_STATUS,
+    NO_DYNAMICS,
+    attention,
+    class_changes,
+    status_dynamics_matrix,
+)
+from sozialplanung.statistics.sozialindex import (
+    DYNAMICS_CLASSES,
+    STATUS_CLASSES,
+    SozialindexResult,
+    compute_sozialindex,
+)
+
+STATUS_ADJECTIVE = {"hoch": "hohen", "mittel": "mittleren", "niedrig": "niedrigen", "sehr niedrig": "sehr niedrigen"}
+"""Status classes as the adjective in "einen … sozialen Status"."""
+METHOD_CHAPTER_SUFFIX = "_methodik"
+"""The chapter that describes the index method (its section "Sozialindex"): the one place every
+pointer to the method names."""
+
+
+def method_pointer(chapter: ChapterContext) -> str:
+    """The sentence that points to the index method: the method chapter's section Sozialindex."""
+    titles = [c.title for c in chapter.config.chapters if c.id.endswith(METHOD_CHAPTER_SUFFIX)]
+    if not titles:
+        return ""
+    return f"Die Einzelheiten des Verfahrens beschreibt das Kapitel „{titles[0]}“ im Abschnitt Sozialindex."
+
+
+def _names(chapter: ChapterContext, kennziffern: list[int]) -> list[str]:
+    names = chapter.districts.set_index("kennziffer")["stadtbezirk"]
+    return [str(names[k]) for k in kennziffern]
+
+
+def _with_names(chapter: ChapterContext, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.merge(chapter.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
+
+
+def intro_text(chapter: ChapterContext) -> str:
+    """The chapter's opening paragraph: what the index does, from the configuration."""
+    count = len(chapter.config.index.status_indicators)
+    return (
+        "Soziale Benachteiligung verteilt sich nicht gleichmäßig über die Stadt. Der Sozialindex fasst "
+        f"{number_word(count)} Kennzahlen der vorangehenden Kapitel zu einem Wert je Stadtbezirk zusammen und "
+        "ordnet die Stadtbezirke in Klassen des sozialen Status ein. Die Klassen vergleichen die Marburger "
+        "Stadtbezirke untereinander: Sie zeigen, wo sich Problemlagen im Verhältnis zur übrigen Stadt bündeln "
+        "und wo sich die Lage gegenüber den anderen Stadtbezirken verändert – eine Grundlage, um soziale "
+        "Infrastruktur, Quartiersarbeit und Förderprogramme gezielt einzusetzen. Das Verfahren folgt dem "
+        "Monitoring Soziale Stadtentwicklung in Berlin und dem Sozialmonitoring in Hamburg. "
+        f"{method_pointer(chapter)}"
+    ).rstrip()
 
 
 def index_map(chapter: ChapterContext, dynamics: bool = False) -> FigureOutput:
@@ -34,9 +86,16 @@ def index_map(chapter: ChapterContext, dynamics: bool = False) -> FigureOutput:
         legend_title=name,
         boundaries=chapter.boundaries,
         caption=f"Karte: Sozialindex, {name}, nach Stadtbezirken. Stadtbezirke mit weniger als "
-        f"{format_count(chapter.config.index.min_population)} Einwohnern sind nicht einbezogen. "
-        f"Quelle: {chapter.source}.",
+        f"{format_count(chapter.config.index.min_population)} Einwohnern sind nicht einbezogen."
+        f"{'' if dynamics else _borderline_note(result, chapter)} Quelle: {chapter.source}.",
     )
+
+
+def _borderline_note(result: SozialindexResult, chapter: ChapterContext) -> str:
+    marked = _with_names(chapter, result.values[result.values["borderline"]]).sort_values("kennziffer")
+    if marked.empty:
+        return ""
+    return f" Grenzfälle (Einstufung unsicher): {join_names(marked['stadtbezirk'])}."
 
 
 def index_table(chapter: ChapterContext) -> ReportTable:
@@ -63,6 +122,7 @@ def index_table(chapter: ChapterContext) -> ReportTable:
             record[f"z_{indicator_id}"] = format_number(row[f"z_{indicator_id}"], 2)
         record["score"] = format_number(row["status_score"], 2)
         record["status"] = str(row["status_class"])
+        record["grenzfall"] = "ja" if row["borderline"] else "nein"
         record["dynamik"] = (
             str(row["dynamics_class"]) if isinstance(row["dynamics_class"], str) else SYMBOL_NOT_APPLICABLE
         )
@@ -82,6 +142,7 @@ def index_table(chapter: ChapterContext) -> ReportTable:
     columns += [
         Column("Statuswert", "score", "formatted", decimals=2, keys="score_key"),
         Column("Status", "status", keys="status_key"),
+        Column("Grenzfall", "grenzfall"),
         Column(f"Dynamik {result.earlier_year}–{result.year}", "dynamik"),
         Column("Rang", "rang", "formatted", decimals=0, keys="rang_key"),
     ]
@@ -121,24 +182,172 @@ def index_classes_table(chapter: ChapterContext) -> ReportTable:
 
 
 def index_summary_text(chapter: ChapterContext) -> str:
-    """German summary of the status classes and the most disadvantaged districts."""
+    """German summary of the status classes, the most disadvantaged and the borderline districts."""
     result = chapter.sozialindex
     counts = result.class_counts()
-    names = result.values.merge(chapter.districts[["kennziffer", "stadtbezirk"]], on="kennziffer").sort_values("rank")
-    top = names.head(2)["stadtbezirk"].tolist()
+    names = _with_names(chapter, result.values).sort_values(["rank", "kennziffer"])
+    top = names[names["rank"] <= 2]["stadtbezirk"].tolist()
     text = (
         f"Von den {format_count(len(result.values))} in den Sozialindex {result.year} einbezogenen Stadtbezirken haben "
         f"{format_count(int(counts['hoch']))} einen hohen, {format_count(int(counts['mittel']))} einen mittleren, "
         f"{format_count(int(counts['niedrig']))} einen niedrigen und {format_count(int(counts['sehr niedrig']))} "
-        f"einen sehr niedrigen sozialen Status. Am stärksten benachteiligt sind {' und '.join(top)}."
+        f"einen sehr niedrigen sozialen Status. Am stärksten benachteiligt "
+        f"{'ist' if len(top) == 1 else 'sind'} {join_names(top)}."
     )
-    if counts["niedrig"] == 0 and counts["sehr niedrig"] > 0:
+    empty = [c for c in STATUS_CLASSES if counts[c] == 0]
+    if empty:
+        classes = join_names([f"einen {STATUS_ADJECTIVE[c]}" for c in empty], "oder")
         text += (
-            " Dass kein Stadtbezirk einen niedrigen Status hat, liegt am Verfahren: Die sehr hohen Werte weniger "
-            "Stadtbezirke vergrößern die Standardabweichung, sodass die übrigen nah beieinander im mittleren "
-            "Bereich liegen."
+            f" Keiner der Stadtbezirke hat {classes} Status: Die Klassen messen, wie weit ein Stadtbezirk vom "
+            "Durchschnitt der Marburger Stadtbezirke abweicht, und in diesem Jahr liegt kein Stadtbezirk so weit "
+            f"von ihm entfernt, wie es {'diese Klasse verlangt' if len(empty) == 1 else 'diese Klassen verlangen'}."
+        )
+    return text + " " + borderline_text(chapter)
+
+
+def borderline_text(chapter: ChapterContext) -> str:
+    """Which districts' classes are borderline (near a limit or changing with one case), or that none is."""
+    result = chapter.sozialindex
+    margin = format_number(chapter.config.index.borderline_margin, 2)
+    marked = _with_names(chapter, result.values[result.values["borderline"]]).sort_values(["rank", "kennziffer"])
+    if marked.empty:
+        return (
+            f"Kein Stadtbezirk liegt näher als {margin} Standardabweichungen an einer Klassengrenze oder wechselt "
+            "mit einem Fall mehr oder weniger die Klasse."
+        )
+    listed = join_names(
+        f"{row.stadtbezirk} ({row.status_class}; {row.borderline_reason})" for row in marked.itertuples()
+    )
+    one = len(marked) == 1
+    return (
+        f"{'Ein Grenzfall ist die Einstufung von' if one else 'Grenzfälle sind die Einstufungen von'} {listed}: "
+        f"{'Seine' if one else 'Ihre'} Klasse kann sich schon durch wenige Fälle ändern. Nahe an einer "
+        f"Klassengrenze heißt: höchstens {margin} Standardabweichungen von ihr entfernt."
+    )
+
+
+def dynamics_text(chapter: ChapterContext) -> str:
+    """What the dynamics compare, which districts are classed "negativ" and which have no class."""
+    result, index = chapter.sozialindex, chapter.config.index
+    values = _with_names(chapter, result.values).sort_values(["rank", "kennziffer"])
+    text = (
+        f"Der Dynamikindex vergleicht die Veränderung der Statusindikatoren von {result.earlier_year} bis "
+        f"{result.year} zwischen den Stadtbezirken. Eine negative Dynamik heißt: Die Benachteiligung hat stärker "
+        "zugenommen (oder schwächer abgenommen) als in den anderen Stadtbezirken."
+    )
+    if result.dynamics_reason:
+        return f"{text} {result.dynamics_reason}"
+    negative = values[values["dynamics_class"] == "negativ"]["stadtbezirk"].tolist()
+    if negative:
+        text += (
+            f" Eine negative Dynamik {'hat' if len(negative) == 1 else 'haben'} {join_names(negative)}; "
+            "hier lohnt es sich, früh hinzusehen, auch wenn der Status noch nicht niedrig ist."
+        )
+    else:
+        text += " Kein Stadtbezirk hat eine negative Dynamik."
+    few = values[values["dynamics_reason"].fillna("").str.startswith("zu wenige Fälle")]["stadtbezirk"].tolist()
+    if few:
+        text += (
+            f" Ohne Dynamik {'bleibt' if len(few) == 1 else 'bleiben'} {join_names(few)}: Dort beruht mindestens "
+            f"ein Statusindikator in beiden Jahren auf weniger als {format_count(index.dynamics_min_cases)} Fällen, "
+            "sodass schon wenige Fälle die Veränderung bestimmen."
+        )
+    hidden = values[values["dynamics_reason"].fillna("").str.contains("Geheimhaltung")]["stadtbezirk"].tolist()
+    if hidden:
+        text += (
+            f" Keine Dynamik {'hat' if len(hidden) == 1 else 'haben'} außerdem {join_names(hidden)}, weil ein Wert "
+            f"für {result.earlier_year} aus Gründen der Geheimhaltung nicht ausgewiesen ist."
         )
     return text
+
+
+def matrix_table(chapter: ChapterContext) -> ReportTable:
+    """Status classes (rows) × dynamics classes (columns), each cell naming its districts."""
+    result = chapter.sozialindex
+    matrix = status_dynamics_matrix(result)
+    frame = matrix.map(lambda codes: ", ".join(sorted(_names(chapter, codes))) or "–")
+    frame = frame.rename_axis("status").reset_index()
+    columns = [Column("Sozialer Status", "status")] + [
+        Column(f"Dynamik {c}" if c != NO_DYNAMICS else "ohne Dynamik", c) for c in matrix.columns
+    ]
+    return report_table(
+        frame,
+        columns,
+        rule=chapter.rule,
+        source=chapter.source,
+        caption=f"Stadtbezirke nach sozialem Status {result.year} und Dynamik {result.earlier_year}–{result.year}",
+    )
+
+
+def attention_text(chapter: ChapterContext) -> str:
+    """The districts that need attention (low or very low status, negative dynamics), defined in the text."""
+    result = chapter.sozialindex
+    definition = (
+        "Besonderer Handlungsbedarf besteht dort, wo ein niedriger oder sehr niedriger sozialer Status mit einer "
+        "negativen Dynamik zusammentrifft: Die Benachteiligung ist hoch und nimmt im Vergleich zur übrigen Stadt "
+        "weiter zu (wie im Berliner Monitoring Soziale Stadtentwicklung)."
+    )
+    if result.dynamics_reason:
+        return f"{definition} Ohne Dynamik lässt sich das für {result.year} nicht feststellen."
+    chosen = attention(result)
+    if chosen:
+        grammar = chapter.district_grammar
+        places = join_names(grammar.dative(k) for k in chosen)
+        return f"{definition} Das trifft {result.year} {places} zu."
+    low = result.values[result.values["status_class"].astype(str).isin(ATTENTION_STATUS)]
+    without = low[low["dynamics_class"].isna()]
+    text = f"{definition} Das trifft {result.year} auf keinen Stadtbezirk zu."
+    if not without.empty:
+        named = _with_names(chapter, without).sort_values("kennziffer")
+        listed = join_names(f"{row.stadtbezirk} (Status {row.status_class})" for row in named.itertuples())
+        text += f" Für {listed} lässt es sich allerdings nicht prüfen, weil dort keine Dynamik berechnet werden kann."
+    return text
+
+
+def _previous(chapter: ChapterContext) -> SozialindexResult | None:
+    try:
+        return compute_sozialindex(chapter.indicators, chapter.config.index, chapter.year - 1)
+    except DataError:
+        return None
+
+
+def class_changes_text(chapter: ChapterContext) -> str:
+    """Status class changes since the previous edition (the year before, same method, this edition's data)."""
+    result, previous_year = chapter.sozialindex, chapter.year - 1
+    previous = _previous(chapter)
+    against = (
+        f"Verglichen wird mit dem Sozialindex {previous_year}, berechnet mit demselben Verfahren aus den Daten "
+        "dieses Berichts, damit eine andere Klasse eine Veränderung der Lage zeigt und nicht eine des Verfahrens."
+    )
+    if previous is None:
+        return f"Für {previous_year} liegen keine Werte vor; ein Vergleich mit dem Vorjahr ist nicht möglich."
+    changes = _with_names(chapter, class_changes(result, previous)).sort_values("kennziffer")
+    moved = changes[changes["direction"].isin(["günstiger", "ungünstiger"])]
+    if moved.empty:
+        text = f"{against} Kein Stadtbezirk hat seine Statusklasse gegenüber {previous_year} gewechselt."
+    else:
+        listed = join_names(f"{row.stadtbezirk} (von {row.before} zu {row.after})" for row in moved.itertuples())
+        text = (
+            f"{against} Gegenüber {previous_year} hat sich die Statusklasse von "
+            f"{count_districts(len(moved))} geändert: {listed}."
+        )
+    entered = changes[changes["direction"] == "neu einbezogen"]["stadtbezirk"].tolist()
+    left = changes[changes["direction"] == "nicht mehr einbezogen"]["stadtbezirk"].tolist()
+    if entered:
+        text += f" Neu einbezogen {'ist' if len(entered) == 1 else 'sind'} {join_names(entered)}."
+    if left:
+        text += (
+            f" Nicht mehr einbezogen {'ist' if len(left) == 1 else 'sind'} {join_names(left)} "
+            "(die Gründe nennt der Abschnitt Sozialer Status)."
+        )
+    if entered or left:
+        text += " Ob ein Stadtbezirk einbezogen ist, hängt von seiner Einwohnerzahl und der Geheimhaltung ab."
+    return text
+
+
+def count_districts(n: int) -> str:
+    """ "einem Stadtbezirk", "drei Stadtbezirken" (dative, after "von")."""
+    return f"einem {DISTRICT.singular}" if n == 1 else f"{number_word(n)} {DISTRICT.plural_dative()}"
 
 
 def index_excluded_text(chapter: ChapterContext) -> str:

@@ -33,6 +33,7 @@ import pandas as pd
 from sozialplanung.core.config import IndexConfig
 from sozialplanung.core.errors import ConfigError, DataError
 from sozialplanung.core.formats import format_count, format_number
+from sozialplanung.statistics.index_robustness import borderline, flip_classes, published_counts, rate
 from sozialplanung.statistics.indicators import CITY, indicator
 
 STATUS_CLASSES = ("hoch", "mittel", "niedrig", "sehr niedrig")
@@ -191,6 +192,19 @@ def _exclusions(
     return reasons
 
 
+def _few_cases(
+    kennziffern: Sequence[int], districts: pd.DataFrame, names: dict[str, str], config: IndexConfig, year: int
+) -> dict[int, str]:
+    """Districts with a status indicator whose published numerator is below ``dynamics_min_cases`` in
+    both years of the dynamics, with those indicators' names (a hidden count is never compared)."""
+    ids = list(names)
+    rows = districts[districts["kennziffer"].isin(list(kennziffern))]
+    now = published_counts(rows, ids, [year])[0]
+    then = published_counts(rows, ids, [year - config.dynamics_years])[0]
+    few = (now < config.dynamics_min_cases) & (then.reindex_like(now) < config.dynamics_min_cases)
+    return {int(k): ", ".join(names[i] for i in ids if few.at[k, i]) for k in few.index if few.loc[k].any()}
+
+
 def _dynamics(
     current: pd.DataFrame, districts: pd.DataFrame, names: dict[str, str], config: IndexConfig, year: int
 ) -> tuple[pd.DataFrame, str | None]:
@@ -219,6 +233,12 @@ def _dynamics(
         reasons = [f"{missing}: kein berechenbarer Wert für {earlier}"] if missing else []
         reasons += [f"{secret}: Wert für {earlier} aus Gründen der Geheimhaltung nicht ausgewiesen"] if secret else []
         frame.at[kennziffer, "dynamics_reason"] = "; ".join(reasons)
+    for kennziffer, few in _few_cases(change.index[complete], districts, names, config, year).items():
+        complete[kennziffer] = False
+        frame.at[kennziffer, "dynamics_reason"] = (
+            f"zu wenige Fälle für eine belastbare Veränderung: {few} in {earlier} und {year} jeweils weniger als "
+            f"{format_count(config.dynamics_min_cases)}"
+        )
     if complete.sum() < 2:
         reason = (
             f"Die Dynamik ist nicht berechenbar, weil weniger als zwei Stadtbezirke Werte für {earlier} "
@@ -231,6 +251,73 @@ def _dynamics(
     frame.loc[complete, "dynamics_score"] = score
     frame.loc[complete, "dynamics_class"] = [class_of(s, config.dynamics_limits) for s in score]
     return frame, None
+
+
+def _smoothing_years(config: IndexConfig, year: int) -> list[int]:
+    return list(range(year - config.smoothing_years + 1, year + 1))
+
+
+def _smoothed(
+    current: pd.DataFrame,
+    districts: pd.DataFrame,
+    residents: pd.Series,
+    names: dict[str, str],
+    config: IndexConfig,
+    year: int,
+    reasons: dict[int, str],
+) -> tuple[pd.DataFrame, set[int]]:
+    """The status values with those of small districts pooled over ``smoothing_years`` (a district
+    whose pooled value cannot be formed from published counts is added to ``reasons`` and dropped)."""
+    if config.smoothing_years == 1:
+        return current, set()
+    small = [k for k in current.index if residents[k] < config.smoothing_population]
+    if not small:
+        return current, set()
+    years = _smoothing_years(config, year)
+    numerators, denominators = published_counts(districts[districts["kennziffer"].isin(small)], list(names), years)
+    pooled = current.copy()
+    for kennziffer in small:
+        gaps = []
+        for indicator_id, name in names.items():
+            numerator = numerators.at[kennziffer, indicator_id] if kennziffer in numerators.index else np.nan
+            denominator = denominators.at[kennziffer, indicator_id] if kennziffer in denominators.index else np.nan
+            if pd.isna(numerator) or pd.isna(denominator) or denominator == 0:
+                gaps.append(name)
+            else:
+                pooled.at[kennziffer, indicator_id] = rate(numerator, denominator, indicator(indicator_id).per)
+        if gaps:
+            reasons[kennziffer] = (
+                f"{', '.join(gaps)}: kein über {years[0]}–{years[-1]} zusammengefasster Wert, weil nicht "
+                "für jedes Jahr ein veröffentlichter Wert vorliegt"
+            )
+    dropped = [k for k in small if k in reasons]
+    return pooled.drop(index=dropped), {k for k in small if k not in reasons}
+
+
+def _status_flips(
+    current: pd.DataFrame,
+    classes: pd.Series,
+    districts: pd.DataFrame,
+    smoothed: set[int],
+    config: IndexConfig,
+    year: int,
+) -> pd.Series:
+    """The other status classes each district reaches with one case more or less (see index_robustness)."""
+    ids = list(current.columns)
+    numerators, denominators = published_counts(districts, ids, [year])
+    if smoothed:
+        pooled = published_counts(
+            districts[districts["kennziffer"].isin(smoothed)], ids, _smoothing_years(config, year)
+        )
+        for mine, theirs in zip((numerators, denominators), pooled):
+            mine.loc[theirs.index] = theirs
+    per = {i: indicator(i).per for i in ids}
+
+    def classify(frame: pd.DataFrame) -> pd.Series:
+        scores = _weighted_score(frame, config)[2]
+        return scores.map(lambda s: class_of(s, config.status_limits))
+
+    return flip_classes(current, numerators, denominators, per, classes.set_axis(current.index), classify)
 
 
 def compute_sozialindex(
@@ -255,7 +342,11 @@ def compute_sozialindex(
             f"The Sozialindex {year} needs at least 2 districts; {len(included)} remain after leaving out "
             f"{len(reasons)} (fewer than {config.min_population} residents or a status indicator not computable)."
         )
-    current = current.loc[included]
+    single = current.loc[included]
+    current, smoothed = _smoothed(single, districts, residents, names, config, year, reasons)
+    included = list(current.index)
+    if len(included) < 2:
+        raise DataError(f"The Sozialindex {year} needs at least 2 districts; {len(included)} remain after smoothing.")
     z, total, score = _weighted_score(current, config)
     values = current.rename_axis(columns=None).copy()
     values[[f"z_{i}" for i in ids]] = z.to_numpy()
@@ -264,7 +355,10 @@ def compute_sozialindex(
     values["status_class"] = pd.Categorical(
         [class_of(s, config.status_limits) for s in score], categories=STATUS_CLASSES, ordered=True
     )
-    dynamics, dynamics_reason = _dynamics(current, districts, names, config, year)
+    values["smoothed"] = [k in smoothed for k in included]
+    values["status_flips"] = _status_flips(current, values["status_class"], districts, smoothed, config, year)
+    values = values.join(borderline(score, values["status_flips"], config))
+    dynamics, dynamics_reason = _dynamics(single.loc[included], districts, names, config, year)
     values = values.join(dynamics)
     values["rank"] = score.rank(ascending=False, method="min").astype("int64")
     values = values.rename_axis("kennziffer").reset_index().astype({"kennziffer": "int64"})
@@ -332,9 +426,25 @@ def method_parts(config: IndexConfig) -> list[str | MethodTable]:
                 ("sehr niedrig", f"{c} und mehr"),
             ),
         ),
+        "**Sicherheit der Einstufung.** Als Grenzfall gilt ein Stadtbezirk, dessen Statuswert höchstens "
+        f"{_decimal(config.borderline_margin)} Standardabweichungen von einer Klassengrenze entfernt liegt, oder "
+        "dessen Klasse wechselt, wenn bei einem Statusindikator ein Fall mehr oder weniger gezählt wird (der "
+        "Index wird dafür vollständig neu berechnet). Für diese Probe werden nur veröffentlichte Fallzahlen "
+        "verändert."
+        + (
+            f" Für Stadtbezirke mit weniger als {format_count(config.smoothing_population)} Einwohnern werden die "
+            f"Statusindikatoren über {config.smoothing_years} Jahre zusammengefasst: Die Zähler und die "
+            "Bezugsgrößen dieser Jahre werden addiert und durcheinander geteilt; das setzt veröffentlichte Werte "
+            "in jedem dieser Jahre voraus."
+            if config.smoothing_years > 1
+            else ""
+        ),
         f"**Dynamik.** Für jeden Statusindikator wird die Veränderung in Prozentpunkten über "
         f"{config.dynamics_years} Jahre berechnet, ebenso standardisiert, gewichtet addiert und erneut "
-        "standardisiert. Ein Wert genau auf einer Grenze zählt als stabil.",
+        "standardisiert. Ein Wert genau auf einer Grenze zählt als stabil. Eine Dynamik erhält nur ein "
+        "Stadtbezirk, bei dem jeder Statusindikator in mindestens einem der beiden Jahre auf "
+        f"{format_count(config.dynamics_min_cases)} oder mehr Fällen beruht; sonst bestimmen wenige Fälle die "
+        "Veränderung.",
         MethodTable(
             "Klassen der Dynamik",
             ("Dynamik", "Dynamikwert"),
@@ -344,7 +454,13 @@ def method_parts(config: IndexConfig) -> list[str | MethodTable]:
                 ("negativ (Benachteiligung nimmt relativ zu)", f"über {high}"),
             ),
         ),
+        "**Handlungsbedarf.** Wie im Berliner Monitoring Soziale Stadtentwicklung besteht besonderer "
+        "Handlungsbedarf, wo ein niedriger oder sehr niedriger Status mit einer negativen Dynamik zusammentrifft.\n\n"
+        "**Vergleich mit dem Vorjahr.** Die Statusklassen werden mit dem Sozialindex des Vorjahres verglichen, "
+        "der mit demselben Verfahren aus den Daten dieses Berichts berechnet wird; eine andere Klasse zeigt so "
+        "eine Veränderung der Lage, nicht des Verfahrens.\n\n"
         "Der Index ist ein relatives Maß: Er zeigt die Lage eines Stadtbezirks im Verhältnis zu den anderen "
-        "Stadtbezirken Marburgs, nicht das Ausmaß von Armut oder Benachteiligung an sich. Auch ein Stadtbezirk "
-        "mit „hohem“ Status kann Haushalte in schwierigen Lagen haben.",
+        "Stadtbezirken Marburgs, nicht das Ausmaß von Armut oder Benachteiligung an sich. Eine Klasse ist nur "
+        "besetzt, wenn ein Stadtbezirk so weit vom Durchschnitt abweicht, wie ihre Grenzen verlangen. Auch ein "
+        "Stadtbezirk mit „hohem“ Status kann Haushalte in schwierigen Lagen haben.",
     ]
