@@ -587,3 +587,32 @@ def test_class_changes_since_the_previous_edition():
     better = class_changes(_result([(1, "mittel", None, 1)]), _result([(1, "niedrig", None, 1)], 2023))
     assert better["direction"].tolist() == ["günstiger"]
     assert class_changes(HAND, HAND).empty
+
+
+def test_status_bands_follow_the_class_convention():
+    from sozialplanung.report.sozialraum import status_bands
+
+    bands = status_bands((-1.0, 1.0, 1.5))
+    assert bands == {
+        "hoch": "unter -1,00",
+        "mittel": "von -1,00 bis unter 1,00",
+        "niedrig": "von 1,00 bis unter 1,50",
+        "sehr niedrig": "ab 1,50",
+    }
+    # a score on a limit is in the more disadvantaged class, as "bis unter" and "ab" say
+    assert class_of(1.0, (-1.0, 1.0, 1.5)) == "niedrig" and class_of(1.5, (-1.0, 1.0, 1.5)) == "sehr niedrig"
+
+
+@pytest.mark.parametrize(
+    ("names", "case", "expected"),
+    [
+        (["Campusviertel"], "nominative", "der Stadtbezirk Campusviertel"),
+        (["Stadtwald", "Südbahnhof"], "nominative", "die Stadtbezirke Stadtwald und Südbahnhof"),
+        (["Waldtal"], "accusative", "den Stadtbezirk Waldtal"),
+        (["Cappel", "Wehrda", "Marbach"], "genitive", "der Stadtbezirke Cappel, Wehrda und Marbach"),
+    ],
+)
+def test_districts_are_named_after_their_noun_in_every_case(names, case, expected):
+    from sozialplanung.report.sozialraum import districts_phrase
+
+    assert districts_phrase(names, case) == expected

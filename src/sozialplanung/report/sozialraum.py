@@ -187,22 +187,35 @@ def index_summary_text(chapter: ChapterContext) -> str:
     counts = result.class_counts()
     names = _with_names(chapter, result.values).sort_values(["rank", "kennziffer"])
     top = names[names["rank"] <= 2]["stadtbezirk"].tolist()
+    shown = [c for c in STATUS_CLASSES if counts[c] > 0]
+    parts = join_names([f"{format_count(int(counts[c]))} einen {STATUS_ADJECTIVE[c]}" for c in shown])
+    verb = "hat" if len(shown) == 1 and counts[shown[0]] == 1 else "haben"
     text = (
-        f"Von den {format_count(len(result.values))} in den Sozialindex {result.year} einbezogenen Stadtbezirken haben "
-        f"{format_count(int(counts['hoch']))} einen hohen, {format_count(int(counts['mittel']))} einen mittleren, "
-        f"{format_count(int(counts['niedrig']))} einen niedrigen und {format_count(int(counts['sehr niedrig']))} "
-        f"einen sehr niedrigen sozialen Status. Am stärksten benachteiligt "
-        f"{'ist' if len(top) == 1 else 'sind'} {join_names(top)}."
+        f"Von den {format_count(len(result.values))} in den Sozialindex {result.year} einbezogenen Stadtbezirken "
+        f"{verb} {parts} sozialen Status."
     )
     empty = [c for c in STATUS_CLASSES if counts[c] == 0]
     if empty:
+        bands = status_bands(chapter.config.index.status_limits)
         classes = join_names([f"einen {STATUS_ADJECTIVE[c]}" for c in empty], "oder")
+        ranges = bands[empty[0]] if len(empty) == 1 else join_names([f"{bands[c]} für „{c}“" for c in empty])
         text += (
-            f" Keiner der Stadtbezirke hat {classes} Status: Die Klassen messen, wie weit ein Stadtbezirk vom "
-            "Durchschnitt der Marburger Stadtbezirke abweicht, und in diesem Jahr liegt kein Stadtbezirk so weit "
-            f"von ihm entfernt, wie es {'diese Klasse verlangt' if len(empty) == 1 else 'diese Klassen verlangen'}."
+            f" Keiner hat {classes} (Statuswert {ranges}): Die Klassen messen in Standardabweichungen, wie weit "
+            "ein Stadtbezirk vom Durchschnitt der Marburger Stadtbezirke abweicht, und in diesem Jahr fällt kein "
+            f"Statuswert in {'diesen Bereich' if len(empty) == 1 else 'diese Bereiche'}."
         )
+    text += f" Am stärksten benachteiligt {'ist' if len(top) == 1 else 'sind'} {districts_phrase(top)}."
     return text + " " + borderline_text(chapter)
+
+
+def status_bands(limits: tuple[float, ...] | list[float]) -> dict[str, str]:
+    """The range of standardised scores of each status class, in words ("von 1,00 bis unter 1,50"),
+    by the convention of :func:`~sozialplanung.statistics.sozialindex.class_of` (a score on a limit
+    falls in the more disadvantaged class)."""
+    a, b, c = (format_number(limit, 2) for limit in limits)
+    return dict(
+        zip(STATUS_CLASSES, (f"unter {a}", f"von {a} bis unter {b}", f"von {b} bis unter {c}", f"ab {c}"), strict=True)
+    )
 
 
 def borderline_text(chapter: ChapterContext) -> str:
@@ -215,12 +228,13 @@ def borderline_text(chapter: ChapterContext) -> str:
             f"Kein Stadtbezirk liegt näher als {margin} Standardabweichungen an einer Klassengrenze oder wechselt "
             "mit einem Fall mehr oder weniger die Klasse."
         )
-    listed = join_names(
-        f"{row.stadtbezirk} ({row.status_class}; {row.borderline_reason})" for row in marked.itertuples()
+    listed = districts_phrase(
+        [f"{row.stadtbezirk} ({row.status_class}; {row.borderline_reason})" for row in marked.itertuples()],
+        "genitive",
     )
     one = len(marked) == 1
     return (
-        f"{'Ein Grenzfall ist die Einstufung von' if one else 'Grenzfälle sind die Einstufungen von'} {listed}: "
+        f"{'Ein Grenzfall ist die Einstufung' if one else 'Grenzfälle sind die Einstufungen'} {listed}: "
         f"{'Seine' if one else 'Ihre'} Klasse kann sich schon durch wenige Fälle ändern. Nahe an einer "
         f"Klassengrenze heißt: höchstens {margin} Standardabweichungen von ihr entfernt."
     )
@@ -240,7 +254,7 @@ def dynamics_text(chapter: ChapterContext) -> str:
     negative = values[values["dynamics_class"] == "negativ"]["stadtbezirk"].tolist()
     if negative:
         text += (
-            f" Eine negative Dynamik {'hat' if len(negative) == 1 else 'haben'} {join_names(negative)}; "
+            f" Eine negative Dynamik {'hat' if len(negative) == 1 else 'haben'} {districts_phrase(negative)}; "
             "hier lohnt es sich, früh hinzusehen, auch wenn der Status noch nicht niedrig ist."
         )
     else:
@@ -248,15 +262,15 @@ def dynamics_text(chapter: ChapterContext) -> str:
     few = values[values["dynamics_reason"].fillna("").str.startswith("zu wenige Fälle")]["stadtbezirk"].tolist()
     if few:
         text += (
-            f" Ohne Dynamik {'bleibt' if len(few) == 1 else 'bleiben'} {join_names(few)}: Dort beruht mindestens "
+            f" Ohne Dynamik {'bleibt' if len(few) == 1 else 'bleiben'} {districts_phrase(few)}: Dort beruht mindestens "
             f"ein Statusindikator in beiden Jahren auf weniger als {format_count(index.dynamics_min_cases)} Fällen, "
             "sodass schon wenige Fälle die Veränderung bestimmen."
         )
     hidden = values[values["dynamics_reason"].fillna("").str.contains("Geheimhaltung")]["stadtbezirk"].tolist()
     if hidden:
         text += (
-            f" Keine Dynamik {'hat' if len(hidden) == 1 else 'haben'} außerdem {join_names(hidden)}, weil ein Wert "
-            f"für {result.earlier_year} aus Gründen der Geheimhaltung nicht ausgewiesen ist."
+            f" Keine Dynamik {'hat' if len(hidden) == 1 else 'haben'} außerdem {districts_phrase(hidden)}, "
+            f"weil ein Wert für {result.earlier_year} aus Gründen der Geheimhaltung nicht ausgewiesen ist."
         )
     return text
 
@@ -293,13 +307,15 @@ def attention_text(chapter: ChapterContext) -> str:
     if chosen:
         grammar = chapter.district_grammar
         places = join_names(grammar.dative(k) for k in chosen)
-        return f"{definition} Das trifft {result.year} {places} zu."
+        return f"{definition} Das ist {result.year} {places} der Fall."
     low = result.values[result.values["status_class"].astype(str).isin(ATTENTION_STATUS)]
     without = low[low["dynamics_class"].isna()]
     text = f"{definition} Das trifft {result.year} auf keinen Stadtbezirk zu."
     if not without.empty:
         named = _with_names(chapter, without).sort_values("kennziffer")
-        listed = join_names(f"{row.stadtbezirk} (Status {row.status_class})" for row in named.itertuples())
+        listed = districts_phrase(
+            [f"{row.stadtbezirk} (Status {row.status_class})" for row in named.itertuples()], "accusative"
+        )
         text += f" Für {listed} lässt es sich allerdings nicht prüfen, weil dort keine Dynamik berechnet werden kann."
     return text
 
@@ -334,15 +350,30 @@ def class_changes_text(chapter: ChapterContext) -> str:
     entered = changes[changes["direction"] == "neu einbezogen"]["stadtbezirk"].tolist()
     left = changes[changes["direction"] == "nicht mehr einbezogen"]["stadtbezirk"].tolist()
     if entered:
-        text += f" Neu einbezogen {'ist' if len(entered) == 1 else 'sind'} {join_names(entered)}."
+        text += f" Neu einbezogen {'ist' if len(entered) == 1 else 'sind'} {districts_phrase(entered)}."
     if left:
         text += (
-            f" Nicht mehr einbezogen {'ist' if len(left) == 1 else 'sind'} {join_names(left)} "
+            f" Nicht mehr einbezogen {'ist' if len(left) == 1 else 'sind'} {districts_phrase(left)} "
             "(die Gründe nennt der Abschnitt Sozialer Status)."
         )
     if entered or left:
         text += " Ob ein Stadtbezirk einbezogen ist, hängt von seiner Einwohnerzahl und der Geheimhaltung ab."
     return text
+
+
+_DISTRICT_ARTICLES = {
+    "nominative": ("der Stadtbezirk", "die Stadtbezirke"),
+    "accusative": ("den Stadtbezirk", "die Stadtbezirke"),
+    "genitive": ("des Stadtbezirks", "der Stadtbezirke"),
+}
+
+
+def districts_phrase(names: list[str], case: str = "nominative") -> str:
+    """Districts named after their noun, which fits every name in every case: "der Stadtbezirk
+    Campusviertel", "die Stadtbezirke Stadtwald und Südbahnhof" (a bare name would need its own
+    article: "das Campusviertel", but "Cappel")."""
+    singular, plural = _DISTRICT_ARTICLES[case]
+    return f"{singular if len(names) == 1 else plural} {join_names(names)}"
 
 
 def count_districts(n: int) -> str:
