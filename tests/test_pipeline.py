@@ -12,6 +12,7 @@ worker, so each is built once."""
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -28,11 +29,13 @@ from sozialplanung.data.validate import run_validation
 from sozialplanung.execution.chapters import execute_chapters
 from sozialplanung.execution.profiles import execute_profiles
 from sozialplanung.pipeline import build
+from sozialplanung.site import search
 from sozialplanung.site.attack import read_facts
 from sozialplanung.site.gate import Finding, check_site
 from sozialplanung.site.publish import publish
 from sozialplanung.statistics.confidentiality import Confidentiality
 from sozialplanung.statistics.indicators import CITY, INDICATOR_CELLS, compute_indicators, run_indicators
+from test_search import run_search
 
 from conftest import copy_project, profile_only
 
@@ -67,10 +70,12 @@ def test_every_page_exists_and_is_reachable_from_the_start_page(built):
     chapters = {f"{chapter.id}.html" for chapter in edition.config.chapters}
     expected = {"index.html", "stadtteile.html", "barrierefreiheit.html", *chapters}
     profiles = {f"profil-{k}.html" for k in pd.read_csv(edition.project.districts_file)["kennziffer"]}
-    assert set(pages) == expected | profiles  # exactly one profile page per district, nothing else
+    assert set(pages) == expected | profiles | {"suche.html"}  # one profile page per district, nothing else
     assert len(profiles) == 33
-    links = {a["href"] for a in BeautifulSoup(pages["index.html"], "html.parser").select("nav a[href]")}
+    start = BeautifulSoup(pages["index.html"], "html.parser")
+    links = {a["href"] for a in start.select("nav a[href]")}
     assert expected - {"index.html"} <= links
+    assert start.select_one('form[role="search"]')["action"] == "suche.html"  # every page's header
     overview = {a["href"] for a in BeautifulSoup(pages["stadtteile.html"], "html.parser").select("main a[href]")}
     assert profiles <= overview
 
@@ -263,3 +268,27 @@ def test_what_rests_on_a_cell_anonymised_at_source_is_hidden(export_edition):
                         assert export[key] == ".", key
                         checked += 1
     assert checked > 20
+
+
+def test_the_sample_site_is_searchable_and_every_result_links_to_an_existing_section(built):
+    edition, _ = built
+    site = edition.paths.site_dir
+    script = (site / "assets" / "suche-index.js").read_text(encoding="utf-8")
+    index = json.loads(script.removeprefix(f"window.{search.INDEX_VARIABLE}=").removesuffix(";\n"))
+    assert (site / "assets" / "suche.js").read_bytes() == search.SCRIPT_SOURCE.read_bytes()
+    page_names = {path.name for path in site.glob("*.html")}
+    assert {name for name, _title in index["seiten"]} == page_names  # every page, nothing else
+    ids = {
+        name: {
+            str(e["id"])
+            for e in BeautifulSoup((site / name).read_text(encoding="utf-8"), "html.parser").find_all(id=True)
+        }
+        for name in page_names
+    }
+    for page, anchor, _heading, _text in index["abschnitte"]:
+        name = index["seiten"][page][0]
+        assert not anchor or anchor in ids[name], (name, anchor)
+    results = run_search(index, ["Oberen Richtsbergs", "Wohnungslose", "Bedarfsgemeinschaften"])
+    assert {"profil-243.html", "profil-244.html"} <= {hit["href"].split("#")[0] for hit in results[0]}
+    assert any(hit["href"].startswith("03_wohnen.html") for hit in results[1])
+    assert any(hit["href"].startswith("08_methodik.html#glossar") for hit in results[2])

@@ -130,6 +130,8 @@ def test_main_navigation_has_one_item_for_the_profiles_and_marks_the_current_pag
         marked = [(a["href"], a["aria-current"]) for a in links if a.has_attr("aria-current")]
         if page in PROFILE_PAGES:  # inside the section "Stadtteilprofile", not the overview itself
             assert marked == [("stadtteile.html", "true")], page
+        elif page == "suche.html":  # reached from every page's search field, not the navigation
+            assert marked == [], page
         else:
             assert marked == [(page, "page")], page
 
@@ -139,8 +141,9 @@ def test_every_page_is_reached_by_links_from_the_start_page(built):
     assert "stadtteile.html" in [a["href"] for a in main_nav(soup_of(site, "index.html")).find_all("a")]
     reached, queue = {"index.html"}, ["index.html"]
     while queue:
-        for link in soup_of(site, queue.pop()).find_all("a", href=True):
-            target = link["href"].split("#")[0]
+        soup = soup_of(site, queue.pop())
+        for link in [*soup.find_all("a", href=True), *soup.find_all("form", action=True)]:
+            target = (link.get("href") or link["action"]).split("#")[0]
             if target.endswith(".html") and target not in reached:
                 assert (site / target).is_file(), f"dead link to {target}"
                 reached.add(target)
@@ -297,14 +300,18 @@ def test_no_code_stream_output_parameters_or_traceback_is_published(built):
             assert forbidden not in raw, f"{forbidden!r} on {page}"
 
 
-def test_no_url_to_any_host_and_no_script_in_any_file(built):
+def test_no_url_to_any_host_and_scripts_only_the_editions_own_for_its_search(built):
     _, site = built
     files = text_files(site)
     assert any(name.endswith(".csv") for name in files) and not any(name.endswith(".xlsx") for name in files)
     for name, text in files.items():
         assert not re.search(r"https?://", text, re.IGNORECASE), name
-        assert "<script" not in text.lower(), name
         assert "//cdn" not in text.lower() and "@import" not in text, name
+        if name.endswith(".html"):
+            scripts = BeautifulSoup(text, "html.parser").find_all("script")
+            expected = ["assets/suche-index.js", "assets/suche.js"] if name == "suche.html" else []
+            assert [script.get("src") for script in scripts] == expected, name  # no inline script
+            assert all((site / src).is_file() for src in expected)
 
 
 def test_key_figures_show_the_formatted_city_values(built):
@@ -438,9 +445,9 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     first = publish(make_edition(tmp_path / "eins"), engine="nbconvert").parent
     second = publish(make_edition(tmp_path / "zwei"), engine="nbconvert").parent
     assert site_files(first) == site_files(second)
-    # pages, stylesheet, provenance.json, manifest.json and a CSV plus a workbook for each page with
-    # a table (chapters 1 and 3, every profile)
-    assert len(site_files(first)) == len(PAGES) + 3 + 2 * (2 + len(DISTRICTS))
+    # pages, stylesheet, search index and script, provenance.json, manifest.json and a CSV plus a
+    # workbook for each page with a table (chapters 1 and 3, every profile)
+    assert len(site_files(first)) == len(PAGES) + 5 + 2 * (2 + len(DISTRICTS))
 
 
 def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):

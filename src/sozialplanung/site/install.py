@@ -25,6 +25,7 @@ from sozialplanung.site.downloads import download_footer, write_chapter_download
 from sozialplanung.site.manifest import write_manifest
 from sozialplanung.site.model import SiteModel
 from sozialplanung.site.provenance import PROVENANCE_FILE
+from sozialplanung.site.search import write_search_index
 from sozialplanung.site.sitemap import START_PAGE
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
@@ -40,6 +41,7 @@ def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) ->
     def fill(folder: Path) -> None:
         render(model, folder)
         write_downloads(folder, model)
+        write_search_index(folder, [(page.filename, page.heading) for page in model.sitemap.pages])
         finish_site(folder, model)
         make_public(folder)
 

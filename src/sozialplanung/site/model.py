@@ -23,8 +23,9 @@ from sozialplanung.data import load
 from sozialplanung.site import provenance
 from sozialplanung.site.cleaning import describe_chapter, prepare_notebook
 from sozialplanung.site.downloads import tables_in_notebook
-from sozialplanung.site.pages import render_accessibility, render_overview, render_start
+from sozialplanung.site.pages import render_accessibility, render_overview, render_search, render_start
 from sozialplanung.site.provenance import Provenance
+from sozialplanung.site.search import with_heading_ids
 from sozialplanung.site.sitemap import START_PAGE, Page, SiteMap, site_map
 
 
@@ -85,7 +86,9 @@ def build_model(edition: Edition, engine: str) -> SiteModel:
         START_PAGE: render_start(edition, read_indicator_frame(edition), site),
         site.overview.filename: render_overview(edition, site),
         site.accessibility.filename: render_accessibility(edition),
+        site.search.filename: render_search(),
     }
+    generated = {name: with_heading_ids(content) for name, content in generated.items()}
     return SiteModel(edition, site, documents, generated, provenance.collect(edition, engine=engine))
 
 

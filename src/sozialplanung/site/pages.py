@@ -21,6 +21,7 @@ from sozialplanung.core.formats import format_change, format_count, format_date,
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.manifest import MANIFEST_FILE
 from sozialplanung.site.provenance import PROVENANCE_FILE, Provenance, flat_parameters
+from sozialplanung.site.search import INDEX_PATH, SCRIPT_PATH
 from sozialplanung.site.sitemap import Page, SiteMap
 from sozialplanung.statistics.confidentiality import LEGEND, Confidentiality
 from sozialplanung.statistics.indicators import CITY, INDICATOR_BY_ID, Indicator
@@ -223,6 +224,11 @@ def render_accessibility(edition: Edition) -> Markup:
     )
 
 
+def render_search() -> Markup:
+    """The search page (``suche.html``): a form, the place for the results, and its scripts."""
+    return _render("pages/suche.html.j2", index_path=INDEX_PATH, script_path=SCRIPT_PATH)
+
+
 # --- navigation and the nbconvert layout --------------------------------------------------
 
 
@@ -257,4 +263,5 @@ def render_layout(edition: Edition, site: SiteMap, page: Page, content: Markup, 
         notice=render_notice(edition.config) + render_build_warning(provenance),
         provenance=render_provenance(provenance),
         browse=render_browse(site, page),
+        search_page=site.search,
     )

@@ -2,9 +2,10 @@
 
 The site holds, in this order: the start page, one page per chapter (report order), the overview of
 the district profiles (``stadtteile.html``), one profile page per statistical district
-(``profil-<kennziffer>.html``, kennziffer order) and the accessibility statement. The main
-navigation names the start page, every chapter, the overview — one item for all profiles — and the
-accessibility statement; chapters and profiles link to their neighbours.
+(``profil-<kennziffer>.html``, kennziffer order), the accessibility statement and the search page
+(``suche.html``). The main navigation names the start page, every chapter, the overview — one item
+for all profiles — and the accessibility statement; every other page's header has a search field
+that leads to the search page; chapters and profiles link to their neighbours.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ ACCESSIBILITY_PAGE = Page(
     "barrierefreiheit.html", "Erklärung zur Barrierefreiheit", "Erklärung zur Barrierefreiheit", "Barrierefreiheit"
 )
 OVERVIEW_PAGE = Page("stadtteile.html", "Stadtteilprofile", "Stadtteilprofile", "Stadtteilprofile")
+SEARCH_PAGE = Page("suche.html", "Suche", "Suche im Bericht", "Suche")
 
 
 def chapter_number(chapter_id: str) -> int:
@@ -110,6 +112,7 @@ class SiteMap:
     profiles: tuple[Page, ...]
     accessibility: Page
     districts: tuple[District, ...]
+    search: Page = SEARCH_PAGE
 
     @classmethod
     def of(cls, config: EditionConfig, districts: tuple[District, ...]) -> SiteMap:
@@ -120,7 +123,7 @@ class SiteMap:
     @property
     def pages(self) -> tuple[Page, ...]:
         """Every page, in the order above."""
-        return (self.start, *self.chapters, self.overview, *self.profiles, self.accessibility)
+        return (self.start, *self.chapters, self.overview, *self.profiles, self.accessibility, self.search)
 
     @property
     def navigation(self) -> tuple[Page, ...]:

@@ -21,6 +21,7 @@ from sozialplanung.site.downloads import link_downloads
 from sozialplanung.site.install import copy_stylesheet, write_text
 from sozialplanung.site.model import Document, SiteModel
 from sozialplanung.site.pages import render_layout
+from sozialplanung.site.search import anchor_headings
 
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
 NBCONVERT_TEMPLATE = "sozialbericht"
@@ -78,6 +79,7 @@ def finish_fragment(html: str, where: str) -> Markup:
     if soup.find("h1") is not None:
         for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
             heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
+    anchor_headings(soup)
     return Markup(str(soup).strip())
 
 

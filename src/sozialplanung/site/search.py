@@ -1,0 +1,173 @@
+"""Search over every page of the edition, opened from disk as well as served over HTTP.
+
+The index is a script (``assets/suche-index.js``) that the search page loads with a ``<script>``
+element, and the search itself is a small local script (``assets/suche.js``). A browser lets a page
+opened from disk (``file://``) load scripts beside it but not ``fetch()`` files: that is why
+Pagefind, which fetches its index and WebAssembly, finds nothing from disk (its issue #202), and why
+this edition ships one index that works both ways instead of two searches.
+
+German word forms: every word of the pages is reduced to its stem with the Snowball German stemmer
+(``snowballstemmer``, the one Sphinx uses), so "Kindern" finds "Kinder" and "Richtsbergs" finds
+"Oberer Richtsberg". The index maps each written form to its stem and each stem to the sections it
+occurs in; a query word is looked up as a form (its stem then finds every form) or, while it is
+being typed, as the beginning of forms. Forms are compared case-folded, with ß as ss and without
+diacritics, so "Suedviertel", "Südviertel" and "sudviertel" meet (the script also reads ae, oe and
+ue as umlauts).
+
+Sections are the parts of a page under its headings (``h2``, ``h3``); every heading gets a stable
+``id`` from its text (:func:`anchor_headings`), so a result links to its section. Indexed are the
+running text, list items and captions of figures and tables; the cells of tables are not (a search
+for a number finds its sentence). Navigation, footer and notices are left out: they are on every
+page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import snowballstemmer
+from bs4 import BeautifulSoup, Tag
+from markupsafe import Markup
+
+from sozialplanung.core.paths import TEMPLATES_DIR
+
+INDEX_PATH = "assets/suche-index.js"
+SCRIPT_PATH = "assets/suche.js"
+SCRIPT_SOURCE = TEMPLATES_DIR / "suche.js"
+INDEX_VARIABLE = "SOZIALBERICHT_SUCHINDEX"
+SEARCH_PAGE = "suche.html"
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+_SECTION_HEADINGS = ("h2", "h3")
+_TEXT_ELEMENTS = ("p", "li", "figcaption", "caption", "dt", "dd")
+# Notices (blockquotes: the synthetic-data notice of every chapter), navigation and forms are on
+# every page and would make every page a hit.
+_LEFT_OUT = ("nav", "footer", "script", "style", "noscript", "form", "thead", "tbody", "tfoot", "blockquote")
+_stemmer = snowballstemmer.stemmer("german")
+
+
+def fold(word: str) -> str:
+    """A word as the index compares it: case-folded, ß as ss, without diacritics."""
+    decomposed = unicodedata.normalize("NFD", word.casefold().replace("ß", "ss"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def stem(word: str) -> str:
+    """The Snowball German stem of a word, folded like :func:`fold`."""
+    return fold(_stemmer.stemWord(word.casefold()))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text; a hyphenated compound also gives its parts ("SGB-II-Quote" → "Quote")."""
+    found = []
+    for match in _WORD.findall(text):
+        found.append(match)
+        if "-" in match:
+            found += [part for part in match.split("-") if part]
+    return found
+
+
+def slug(text: str) -> str:
+    """A heading's text as an ``id``: "Kinder in der Grundsicherung" → "kinder-in-der-grundsicherung"."""
+    spelled = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    spelled = "".join(c for c in unicodedata.normalize("NFD", spelled) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", spelled).strip("-") or "abschnitt"
+
+
+def anchor_headings(soup: BeautifulSoup | Tag) -> None:
+    """Give every ``h2``–``h4`` without one an ``id`` from its text, unique within the page."""
+    taken = {str(element["id"]) for element in soup.find_all(id=True)}
+    for heading in soup.find_all(["h2", "h3", "h4"]):
+        if heading.get("id"):
+            continue
+        base = candidate = slug(heading.get_text(" ", strip=True))
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        heading["id"] = candidate
+        taken.add(candidate)
+
+
+def with_heading_ids(fragment: Markup) -> Markup:
+    """An HTML fragment whose headings have ids (:func:`anchor_headings`); unchanged if they all do."""
+    soup = BeautifulSoup(str(fragment), "html.parser")
+    if all(heading.get("id") for heading in soup.find_all(["h2", "h3", "h4"])):
+        return fragment
+    anchor_headings(soup)
+    return Markup(str(soup))
+
+
+@dataclass(frozen=True)
+class Section:
+    page: int
+    anchor: str
+    heading: str
+    text: str
+
+
+def page_sections(html: str, number: int, title: str) -> list[Section]:
+    """The searchable sections of one page: the text before the first heading under the page's
+    title, then one section per ``h2``/``h3``."""
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main")
+    if main is None:
+        return []
+    for element in main.find_all(_LEFT_OUT):
+        element.decompose()
+    sections = [Section(number, "", title, "")]
+    texts: list[list[str]] = [[]]
+    for element in main.find_all([*_SECTION_HEADINGS, *_TEXT_ELEMENTS]):
+        if element.name in _SECTION_HEADINGS:
+            sections.append(Section(number, str(element.get("id", "")), element.get_text(" ", strip=True), ""))
+            texts.append([])
+        elif element.find_parent(_TEXT_ELEMENTS) is None:  # a list inside a paragraph counts once
+            texts[-1].append(" ".join(element.get_text(" ", strip=True).split()))
+    filled = [Section(s.page, s.anchor, s.heading, " ".join(t for t in text if t)) for s, text in zip(sections, texts)]
+    return [s for s in filled if s.text or s.anchor]
+
+
+def build_index(pages: list[tuple[str, str, str]]) -> dict[str, object]:
+    """The search index of ``pages`` (filename, title, HTML), as the script reads it."""
+    sections: list[Section] = []
+    for number, (_filename, title, html) in enumerate(pages):
+        sections += page_sections(html, number, title)
+    forms: dict[str, str] = {}
+    hits: dict[str, list[int]] = {}
+    for position, section in enumerate(sections):
+        for word in words(f"{section.heading} {section.text}"):
+            folded = fold(word)
+            if folded not in forms:
+                forms[folded] = stem(word)
+            root = forms[folded]
+            found = hits.setdefault(root, [])
+            if not found or found[-1] != position:
+                found.append(position)
+    return {
+        "seiten": [[filename, title] for filename, title, _html in pages],
+        "abschnitte": [[s.page, s.anchor, s.heading, s.text] for s in sections],
+        "formen": dict(sorted(forms.items())),
+        "treffer": dict(sorted(hits.items())),
+    }
+
+
+def index_script(index: dict[str, object]) -> str:
+    """The index as a script that defines one global variable (loadable from disk)."""
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    return f"window.{INDEX_VARIABLE}={data};\n"
+
+
+def write_search_index(folder: Path, pages: list[tuple[str, str]]) -> Path:
+    """Index the rendered ``pages`` (filename, title) under ``folder`` (those an engine wrote), write the
+    index and the search script into its assets, and return the index's path."""
+    contents = [
+        (name, title, (folder / name).read_text(encoding="utf-8")) for name, title in pages if (folder / name).is_file()
+    ]
+    target = folder / INDEX_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(index_script(build_index(contents)), encoding="utf-8", newline="\n")
+    (folder / SCRIPT_PATH).write_text(SCRIPT_SOURCE.read_text(encoding="utf-8"), encoding="utf-8", newline="\n")
+    return target
