@@ -14,7 +14,9 @@ tests read) and a function that renders it (:func:`_render`).
 each figure twice: once without rendering, to run the layout, and once into the file. The canvas's
 ``print_png`` draws once, running the layout at the start of that draw; the PNG is the same byte
 for byte. Measured for the four figures of a profile (``benchmarks/profile_figures.py``, profile
-243, median of 5 runs on a shared 2-core machine; seconds to render, bytes):
+243, median of 3 runs on a shared 2-core machine, seconds to render and bytes; before the line
+charts started at zero, which changes their bytes by a few kB; a later run of 5 under three times
+the load from other jobs: 2,31 s with savefig, 1,88 s in one draw, 1,68 s as SVG text):
 
 ==================  ===============  ===============  ===============  ===============
 figure              PNG savefig      PNG one draw     SVG glyph paths  SVG text
