@@ -26,6 +26,7 @@ from sozialplanung.site.downloads import (
     link_notebook_downloads,
     published_number,
     sheet_names,
+    short_title,
     table_csv,
     tables_in_notebook,
     write_chapter_downloads,
@@ -216,14 +217,14 @@ def workbook_of(data: bytes) -> openpyxl.Workbook:
 def test_workbook_has_a_contents_sheet_and_one_sheet_per_table():
     tables = [sgb2_table().payload(), aktionsplan_table().payload()]
     book = workbook_of(chapter_workbook("2 Existenzsicherung und Armut", tables, FOOTER, STICHTAG))
-    assert book.sheetnames == [CONTENTS_SHEET, "1 SGB II nach Stadtbezirken", "2 Maßnahmen nach Handlungsfeld"]
+    assert book.sheetnames == [CONTENTS_SHEET, "SGB II nach Stadtbezirken 2024", "Maßnahmen nach Handlungsfeld"]
     contents = book[CONTENTS_SHEET]
     assert contents["A1"].value == "2 Existenzsicherung und Armut" and contents["A1"].font.b
     assert [(contents.cell(r, 1).value, contents.cell(r, 2).value) for r in (4, 5)] == [
-        ("1 SGB II nach Stadtbezirken", "SGB II nach Stadtbezirken 2024"),
-        ("2 Maßnahmen nach Handlungsfeld", "Maßnahmen nach Handlungsfeld 2024"),
+        ("SGB II nach Stadtbezirken 2024", "SGB II nach Stadtbezirken 2024"),
+        ("Maßnahmen nach Handlungsfeld", "Maßnahmen nach Handlungsfeld 2024"),
     ]
-    assert contents["A4"].hyperlink.location == "'1 SGB II nach Stadtbezirken'!A1"
+    assert contents["A4"].hyperlink.location == "'SGB II nach Stadtbezirken 2024'!A1"
     assert [contents.cell(r, 1).value for r in (7, 8)] == FOOTER
     assert book.properties.created == book.properties.modified == datetime(2024, 12, 31)
     assert book.properties.title == "2 Existenzsicherung und Armut"
@@ -231,7 +232,7 @@ def test_workbook_has_a_contents_sheet_and_one_sheet_per_table():
 
 def test_table_sheet_holds_caption_header_numbers_symbols_and_notes():
     book = workbook_of(chapter_workbook("Kapitel", [sgb2_table().payload()], FOOTER, STICHTAG))
-    sheet = book["1 SGB II nach Stadtbezirken"]
+    sheet = book["SGB II nach Stadtbezirken 2024"]
     assert sheet["A1"].value == "SGB II nach Stadtbezirken 2024" and sheet["A1"].font.b
     assert sheet["A2"].value is None
     header = [cell for cell in sheet[3] if cell.value is not None]
@@ -267,18 +268,21 @@ def test_table_sheet_holds_caption_header_numbers_symbols_and_notes():
 
 def test_text_that_looks_like_a_formula_stays_text():
     book = workbook_of(chapter_workbook("Kapitel", [aktionsplan_table().payload()], [], STICHTAG))
-    cell = book["1 Maßnahmen nach Handlungsfeld"]["A5"]
+    cell = book["Maßnahmen nach Handlungsfeld"]["A5"]
     assert cell.value == "=Arbeit" and cell.data_type == "s"
 
 
 def test_sheet_names_are_unique_short_and_allowed():
-    captions = ["Einwohner: [alt/neu] *?\\ nach Stadtbezirken 2024"] * 3 + ["Ä" * 40, "Kurz"]
+    captions = ["Einwohner: [alt/neu] *?\\ nach Stadtbezirken 2024"] * 3 + ["Ä" * 40, "Kurz", "inhalt"]
     names = sheet_names(captions)
-    assert len({n.casefold() for n in names} | {CONTENTS_SHEET.casefold()}) == len(names) + 1
-    for name in names:
-        assert len(name) <= 31 and not set(name) & set("[]:*?/\\") and name == name.strip()
-    assert names[0] == "1 Einwohner alt neu nach"  # cut at a word
-    assert names[4] == "5 Kurz"
+    assert names == [
+        "Einwohner 2024",  # "alt neu" ends on lowercase words, which end no title
+        "Einwohner 2024 (2)",
+        "Einwohner 2024 (3)",
+        "Ä" * 31,  # one word longer than a sheet name: cut, as nothing else is left
+        "Kurz",
+        "inhalt (2)",  # Excel compares sheet names regardless of case
+    ]
     book = workbook_of(
         chapter_workbook(
             "Kapitel",
@@ -288,6 +292,117 @@ def test_sheet_names_are_unique_short_and_allowed():
         )
     )
     assert book.sheetnames == [CONTENTS_SHEET, *names]
+
+
+SAMPLE_TABLES = {
+    "01_bevoelkerung": [
+        ("Einwohner, Ausländeranteil, Jugend- und Altenquotient nach Stadtbezirken 2024", ""),
+        ("Bevölkerungskennzahlen der Gesamtstadt 2019–2024", ""),
+    ],
+    "02_existenzsicherung": [
+        ("Leistungsberechtigte nach dem SGB II nach Stadtbezirken 2024", "SGB II nach Stadtbezirken 2024"),
+        (
+            "Nicht erwerbsfähige Leistungsberechtigte unter 15 Jahren nach Stadtbezirken 2024",
+            "Kinder unter 15 im SGB II 2024",
+        ),
+        ("MarburgPass und Wohngeld nach Stadtbezirken 2024", ""),
+        ("Kennzahlen der Existenzsicherung in der Gesamtstadt 2019–2024", "Existenzsicherung 2019–2024"),
+    ],
+    "03_wohnen": [
+        ("Wohnungen, geförderte Wohnungen und Wohngeld nach Stadtbezirken 2024", "Wohnungen und Wohngeld 2024"),
+        ("Wohngeld und geförderte Wohnungen in der Gesamtstadt 2019–2024", "Wohngeld, geförderte Wohnungen"),
+        ("Wohnungsnotfälle und Wohnungslosenhilfe in der Gesamtstadt 2019–2024", ""),
+    ],
+    "04_familie": [
+        ("Familien, Alleinerziehende und Kinderarmut nach Stadtbezirken 2024", ""),
+        ("Kinder und Familien in der Gesamtstadt 2019–2024", ""),
+    ],
+    "05_arbeit": [
+        ("Arbeitslose und Langzeitarbeitslose nach Rechtskreisen 2019–2024", "Arbeitslose nach Rechtskreisen"),
+        (
+            "Arbeitslose und erwerbsfähige Leistungsberechtigte nach Stadtbezirken 2024",
+            "Arbeitslose nach Bezirken 2024",
+        ),
+    ],
+    "06_teilhabe": [
+        ("Schwerbehinderte Menschen (GdB ≥ 50) nach Alter und Geschlecht 2024", ""),
+        ("Maßnahmen des Aktionsplans nach Handlungsfeld und Umsetzungsstand 2024", ""),
+        ("Maßnahmen mit verändertem Umsetzungsstand seit 2023", ""),
+        ("Alle Maßnahmen des Aktionsplans und ihr Umsetzungsstand am 31.12.2024", ""),
+    ],
+    "07_sozialraum": [
+        ("Stadtbezirke nach sozialem Status 2024", "Sozialer Status 2024"),
+        ("Sozialindex 2024: Statusindikatoren, z-Werte und Klassen nach Stadtbezirken", ""),
+    ],
+    "08_methodik": [
+        ("Definitionen der Kennzahlen", ""),
+        ("Statusindikatoren des Sozialindex und ihre Gewichte", ""),
+        ("Klassen des sozialen Status", ""),
+        ("Klassen der Dynamik", ""),
+    ],
+    "profil-243": [
+        ("Kennzahlen Oberer Richtsberg und Gesamtstadt 2024", "Kennzahlen 2024"),
+        ("Einwohnerinnen und Einwohner Oberer Richtsberg 2019–2024", "Einwohner 2019–2024"),
+    ],
+}
+"""The captions and short names of the sample edition's tables per workbook (as its site shows them)."""
+SAMPLE_SHEETS = {
+    "01_bevoelkerung": ["Einwohner, Ausländeranteil 2024", "Bevölkerungskennzahlen 2019–24"],
+    "02_existenzsicherung": [
+        "SGB II nach Stadtbezirken 2024",
+        "Kinder unter 15 im SGB II 2024",
+        "MarburgPass und Wohngeld 2024",
+        "Existenzsicherung 2019–2024",
+    ],
+    "03_wohnen": ["Wohnungen und Wohngeld 2024", "Wohngeld, geförderte Wohnungen", "Wohnungsnotfälle 2019–2024"],
+    "04_familie": ["Familien, Alleinerziehende 2024", "Kinder und Familien 2019–2024"],
+    "05_arbeit": ["Arbeitslose nach Rechtskreisen", "Arbeitslose nach Bezirken 2024"],
+    "06_teilhabe": [
+        "Schwerbehinderte Menschen 2024",
+        "Maßnahmen des Aktionsplans 2024",
+        "Maßnahmen seit 2023",
+        "Alle Maßnahmen am 31.12.2024",
+    ],
+    "07_sozialraum": ["Sozialer Status 2024", "Sozialindex 2024"],
+    "08_methodik": [
+        "Definitionen der Kennzahlen",
+        "Statusindikatoren",
+        "Klassen des sozialen Status",
+        "Klassen der Dynamik",
+    ],
+    "profil-243": ["Kennzahlen 2024", "Einwohner 2019–2024"],
+}
+WEAK_ENDINGS = {"der", "die", "das", "dem", "den", "des", "und", "oder", "nach", "in", "im", "am", "mit", "seit", "von"}
+
+
+@pytest.mark.parametrize("workbook", list(SAMPLE_TABLES))
+def test_sample_sheet_names_are_meaningful_short_unique_and_allowed(workbook):
+    captions, short_names = zip(*SAMPLE_TABLES[workbook])
+    names = sheet_names(list(captions), list(short_names))
+    assert names == SAMPLE_SHEETS[workbook]
+    assert len({name.casefold() for name in [CONTENTS_SHEET, *names]}) == len(names) + 1
+    for name in names:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\") and name == name.strip()
+        last = name.split()[-1]
+        assert last not in WEAK_ENDINGS and last[-1] not in ",-"
+
+
+def test_short_titles_keep_the_period_and_end_on_a_noun():
+    assert short_title("Stadtbezirke nach sozialem Status 2024") == "Stadtbezirke 2024"
+    assert short_title("Kennzahlen der Existenzsicherung in der Gesamtstadt 2019–2024") == "Kennzahlen 2019–2024"
+    assert short_title("Maßnahmen nach Handlungsfeld 2024") == "Maßnahmen nach Handlungsfeld"  # all but the year fits
+    assert short_title("Statusindikatoren des Sozialindex und ihre Gewichte", 20) == "Statusindikatoren"
+    assert short_title("Wohngeld nach Stadtbezirken am 31.12.2024", 24) == "Wohngeld am 31.12.2024"
+
+
+def test_a_table_carries_its_short_sheet_name_into_the_workbook():
+    table = sgb2_table("Leistungsberechtigte nach dem SGB II nach Stadtbezirken 2024", sheet_name="SGB II 2024")
+    notebook = executed_notebook(new_code_cell("a", outputs=[shown(table), shown(aktionsplan_table())]))
+    book = workbook_of(chapter_workbook("Kapitel", tables_in_notebook(notebook), [], STICHTAG))
+    assert book.sheetnames == [CONTENTS_SHEET, "SGB II 2024", "Maßnahmen nach Handlungsfeld"]
+    assert book["SGB II 2024"]["A1"].value == "Leistungsberechtigte nach dem SGB II nach Stadtbezirken 2024"
+    with pytest.raises(ValueError, match="longer than Excel's 31 characters"):
+        sgb2_table(sheet_name="Leistungsberechtigte nach Stadtbezirken 2024")
 
 
 # --- writing the files ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import hashlib
 
 import pandas as pd
+import pytest
 from bs4 import BeautifulSoup
 
 from sozialplanung.report.figures import bar_by_district, grouped_bars, line_over_years
@@ -90,3 +91,109 @@ def test_line_chart_alt_text_for_series_with_few_shown_values():
     assert figure.alt == (
         "Liniendiagramm: Quote. Lahnberge 3,6 (2023), übrige Jahre nicht ausgewiesen; Waldtal nicht ausgewiesen."
     )
+
+
+# --- the tables' symbols ---------------------------------------------------------------------------
+
+
+def _annotations(figure):
+    return [text.get_text() for text in figure.axes[0].texts]
+
+
+def test_bar_labels_and_alt_text_show_a_true_zero_as_the_tables_do():
+    from sozialplanung.report.figures import bar_figure
+
+    data = pd.DataFrame({"stadtbezirk": ["Ronhausen", "Moischt", "Waldtal"], "wert": [0.0, 0.04, 12.0]})
+    figure, alt = bar_figure(data, title="Quote", axis_label="je 100", city_value=0.0)
+    # sorted by value: Ronhausen (zero: "–"), Moischt (0,04 rounds to 0,0 but is no zero), Waldtal
+    assert _annotations(figure) == ["–", "0,0", "12,0", " Stadt: –"]
+    assert alt == (
+        "Balkendiagramm: Quote. Höchster Wert: Waldtal mit 12,0; niedrigster Wert: Ronhausen mit "
+        "– (nichts vorhanden). Gesamtstadt: – (nichts vorhanden) (gestrichelte Linie)."
+    )
+
+
+def test_column_labels_show_zero_as_dash_and_hidden_as_dot_and_say_so():
+    from sozialplanung.report.figures import grouped_figure
+
+    data = pd.DataFrame(
+        {
+            "kategorie": ["unter 6", "unter 6", "80+", "80+"],
+            "reihe": ["2019", "2024"] * 2,
+            "wert": [0.0, 4300.0, 3900.0, None],
+        }
+    )
+    figure, alt = grouped_figure(data, title="Altersgruppen", axis_label="Personen")
+    assert _annotations(figure) == ["–", "3.900", "4.300", "."]  # series 2019 first, then 2024
+    assert alt == "Säulendiagramm: Altersgruppen. Größter Wert: 2024, unter 6 mit 4.300. Nicht ausgewiesen: 2024, 80+."
+
+
+def test_pyramid_labels_a_zero_with_a_dash_and_a_hidden_count_with_a_dot():
+    from sozialplanung.report.figures import pyramid_figure
+
+    data = pd.DataFrame(
+        {"altersgruppe": ["0-2", "0-2", "80+", "80+"], "reihe": ["Männer", "Frauen"] * 2, "wert": [0.0, None, 4.0, 5.0]}
+    )
+    figure, _alt = pyramid_figure(data, title="t")
+    assert _annotations(figure) == ["–", "4", ".", "5"]  # Männer, then Frauen
+
+
+def test_line_chart_labels_a_zero_end_value_with_a_dash():
+    from sozialplanung.report.figures import line_figure
+
+    data = pd.DataFrame({"jahr": [2019, 2024], "reihe": ["Ronhausen"] * 2, "wert": [1.5, 0.0]})
+    figure, alt = line_figure(data, title="Quote", axis_label="je 100")
+    assert _annotations(figure) == ["Ronhausen: –"]
+    assert alt == "Liniendiagramm: Quote. Ronhausen von 1,5 (2019) auf – (nichts vorhanden) (2024)."
+
+
+# --- value axes --------------------------------------------------------------------------------------
+
+
+def test_rate_trend_axis_starts_at_zero_with_headroom_above_the_largest_value():
+    from sozialplanung.report.figures import line_figure
+
+    data = pd.DataFrame(
+        {
+            "jahr": [2019, 2024, 2019, 2024],
+            "reihe": ["Richtsberg", "Richtsberg", "Stadt", "Stadt"],
+            "wert": [11.0, 15.5, 12.0, None],
+        }
+    )
+    figure, _alt = line_figure(data, title="Kinderarmut", axis_label="je 100")
+    bottom, top = figure.axes[0].get_ylim()
+    assert bottom == 0.0
+    assert top == pytest.approx(15.5 * 1.08)  # 8 % of the range 0 to 15,5 above the largest value
+
+
+def test_count_trend_axis_starts_at_zero_and_a_chart_without_values_still_has_an_axis():
+    from sozialplanung.report.figures import line_figure
+
+    counts = pd.DataFrame({"jahr": [2019, 2024], "reihe": ["Einwohner"] * 2, "wert": [76800.0, 77800.0]})
+    figure, _alt = line_figure(counts, title="Einwohner", axis_label="Personen", decimals=0)
+    assert figure.axes[0].get_ylim() == pytest.approx((0.0, 77800 * 1.08))
+    empty = pd.DataFrame({"jahr": [2019, 2024], "reihe": ["Lahnberge"] * 2, "wert": [None, None]})
+    figure, _alt = line_figure(empty, title="Quote", axis_label="je 100")
+    assert figure.axes[0].get_ylim() == (0.0, 1.0)
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+
+def test_a_figure_is_drawn_once_and_the_png_is_what_savefig_with_its_layout_pass_gives():
+    import io
+
+    from sozialplanung.report.figures import DPI, _render, line_figure
+
+    data = pd.DataFrame({"jahr": [2019, 2024], "reihe": ["Stadt"] * 2, "wert": [6.0, 6.5]})
+    figure, alt = line_figure(data, title="Quote", axis_label="je 100")
+    draws = []
+    draw = figure.draw
+    figure.draw = lambda renderer: (draws.append(renderer), draw(renderer))
+    output = _render(figure, alt, "c")
+    assert len(draws) == 1
+    reference = io.BytesIO()  # savefig: a draw for the constrained layout, then one into the file
+    line_figure(data, title="Quote", axis_label="je 100")[0].savefig(
+        reference, format="png", dpi=DPI, metadata={"Software": None}
+    )
+    assert output.png == reference.getvalue()

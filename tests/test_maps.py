@@ -210,6 +210,28 @@ def test_tile_map_renders_png_with_alt_and_is_byte_identical(districts):
     assert 'alt="Schematische Kachelkarte' in first.to_html()
 
 
+def test_a_true_zero_reads_as_the_tables_print_it_on_the_tile_and_in_the_alt_text(districts):
+    values = _values(districts, Ronhausen=0.0, Moischt=0.04, Waldtal=20.0)
+    figure, alt = map_figure(values, districts, title="t", legend_title="je 100")
+    texts, names = _texts(figure), districts.set_index("stadtbezirk")["kennziffer"]
+    assert texts[f"value-{names['Ronhausen']}"].get_text() == "–"
+    assert texts[f"value-{names['Moischt']}"].get_text() == "0,0"  # shown as 0,0, but no true zero
+    # Moischt (0,04) and Ronhausen (0) both show as the lowest shown value 0,0: not all are zeros
+    assert "Höchster Wert: Waldtal mit 20,0; niedrigster Wert: Moischt und Ronhausen mit 0,0." in alt
+    _figure, alt = map_figure(_values(districts, Ronhausen=0.0), districts, title="t", legend_title="l")
+    assert "niedrigster Wert: Ronhausen mit – (nichts vorhanden)." in alt
+
+
+def test_tile_map_is_drawn_once(districts, monkeypatch):
+    from matplotlib.figure import Figure
+
+    draws = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(self), draw(self, renderer)))
+    tile_map(_values(districts), districts, title="t", caption="c", legend_title="je 100")
+    assert len(draws) == 1
+
+
 # --- class map -------------------------------------------------------------------------------------
 
 

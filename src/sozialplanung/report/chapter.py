@@ -437,11 +437,13 @@ class ChapterContext:
         counts: dict[str, str] | None = None,
         year: int | None = None,
         bases: dict[str, str] | None = None,
+        sheet_name: str = "",
     ) -> ReportTable:
         """Districts (and the city) with each indicator's rate, optionally with its counts.
 
         ``counts`` maps an indicator id to the header of its numerator column (e.g. "Leistungsberechtigte"),
-        ``bases`` to the header of its denominator column (e.g. "Einwohner").
+        ``bases`` to the header of its denominator column (e.g. "Einwohner"). The year is appended
+        to ``caption`` and to ``sheet_name`` (the short title of the table's sheet in the workbook).
         """
         year = year or self.year
         counts = counts or {}
@@ -460,9 +462,14 @@ class ChapterContext:
             if indicator_id in counts:
                 columns.append(count_column(counts[indicator_id], indicator_id, "zaehler"))
             columns.append(rate_column(indicator_id))
-        return report_table(rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source)
+        sheet = f"{sheet_name} {year}" if sheet_name else ""
+        return report_table(
+            rows, columns, caption=f"{caption} {year}", rule=self.rule, source=self.source, sheet_name=sheet
+        )
 
-    def count_table(self, columns: dict[str, pd.Series], caption: str, notes: tuple[str, ...] = ()) -> ReportTable:
+    def count_table(
+        self, columns: dict[str, pd.Series], caption: str, notes: tuple[str, ...] = (), sheet_name: str = ""
+    ) -> ReportTable:
         """City-wide counts per report year, one column per named series (indexed by jahr); a
         :meth:`city_totals` series brings its meaning and statuses along."""
         years = self.config.years
@@ -474,9 +481,17 @@ class ChapterContext:
             summe = series.attrs.get("summe")
             frame[f"{name}:key"] = [cell_key("summe", *summe[:2], year, summe[2]) if summe else "" for year in years]
             table_columns.append(Column(name, name, "count", status=f"{name}:status", keys=f"{name}:key"))
-        return report_table(frame, table_columns, caption=caption, rule=self.rule, source=self.source, notes=notes)
+        return report_table(
+            frame,
+            table_columns,
+            caption=caption,
+            rule=self.rule,
+            source=self.source,
+            notes=notes,
+            sheet_name=sheet_name,
+        )
 
-    def trend_table(self, indicator_ids: list[str], caption: str) -> ReportTable:
+    def trend_table(self, indicator_ids: list[str], caption: str, sheet_name: str = "") -> ReportTable:
         """The city's value of each indicator in each year of the report."""
         city = self.indicators[
             (self.indicators["kennziffer"] == ind.CITY) & self.indicators["indikator"].isin(indicator_ids)
@@ -488,7 +503,7 @@ class ChapterContext:
             values = with_cell_keys(city[city["indikator"] == indicator_id]).set_index("jahr")[list(STATUS_PARTS)]
             wide = wide.join(values.add_prefix(f"{indicator_id}:"), on="jahr")
             columns.append(rate_column(indicator_id))
-        return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source)
+        return report_table(wide, columns, caption=caption, rule=self.rule, source=self.source, sheet_name=sheet_name)
 
     def definitions(self, indicator_ids: list[str]) -> str:
         """Markdown list of the definitions of the given indicators (from the indicator module)."""

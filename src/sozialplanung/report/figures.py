@@ -2,8 +2,36 @@
 
 Figures are drawn on a plain :class:`matplotlib.figure.Figure` (no pyplot state, so nothing is shown
 twice in a notebook) and published as PNG inside ``<figure>`` with alt text and a caption. Values
-are labelled on the marks, so colour is never the only carrier of meaning; hidden (confidential)
-values are left out as gaps and said so, never drawn as zero.
+are labelled on the marks, so colour is never the only carrier of meaning; the labels use the
+tables' symbols: a true zero is ``–``, hidden (confidential) values are left out as gaps (bars:
+"nicht ausgewiesen", pyramid and column labels: ``.``) and said so, never drawn as zero. Line
+charts start their value axis at zero, so a small change does not fill the whole height.
+
+Each chart has a ``*_figure`` function that returns the unrendered Figure and its alt text (what the
+tests read) and a function that renders it (:func:`_render`).
+
+**Rendering once, as PNG.** The figures use the constrained layout. ``Figure.savefig`` then draws
+each figure twice: once without rendering, to run the layout, and once into the file. The canvas's
+``print_png`` draws once, running the layout at the start of that draw; the PNG is the same byte
+for byte. Measured for the four figures of a profile (``benchmarks/profile_figures.py``, profile
+243, median of 3 runs on a shared 2-core machine, seconds to render and bytes; before the line
+charts started at zero, which changes their bytes by a few kB; a later run of 5 under three times
+the load from other jobs: 2,31 s with savefig, 1,88 s in one draw, 1,68 s as SVG text):
+
+==================  ===============  ===============  ===============  ===============
+figure              PNG savefig      PNG one draw     SVG glyph paths  SVG text
+==================  ===============  ===============  ===============  ===============
+location map        0,27 s  101 kB   0,17 s  101 kB   0,15 s   99 kB   0,12 s   42 kB
+trend chart (each)  0,15 s   39 kB   0,11 s   39 kB   0,11 s   40 kB   0,09 s   11 kB
+pyramid             0,25 s   61 kB   0,19 s   61 kB   0,23 s   64 kB   0,20 s   38 kB
+all four            0,82 s  241 kB   0,59 s  241 kB   0,61 s  243 kB   0,49 s  102 kB
+==================  ===============  ===============  ===============  ===============
+
+PNG stays: drawn once it is about as fast as SVG; SVG with glyphs as paths is no smaller and no
+more accessible; SVG that keeps text as text is smaller, but inside ``<img>`` its text is neither
+read aloud nor searchable (the alt text is what assistive technology gets, for either format) and
+it is set in whatever font the reader's system has, so labels laid out for DejaVu Sans could
+overflow their tiles and bars, and the page would no longer look the same on every machine.
 """
 
 from __future__ import annotations
@@ -20,6 +48,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sozialplanung.core.formats import format_number
+from sozialplanung.statistics.confidentiality import SYMBOL_CONFIDENTIAL, SYMBOL_ZERO
 
 # Dark, colour-blind-safe colours with at least 3:1 contrast against white.
 PALETTE = ("#1f4e79", "#b35806", "#00695c", "#5e3c99", "#595959", "#8c2d04")
@@ -79,10 +108,21 @@ def _new_figure(width: float, height: float) -> tuple[Figure, matplotlib.axes.Ax
     return figure, axes
 
 
+def value_label(value: float, decimals: int) -> str:
+    """A shown value as the tables print it: ``12,3``, and ``–`` for a true zero."""
+    return SYMBOL_ZERO if value == 0 else format_number(value, decimals)
+
+
+def spoken_value(value: float, decimals: int) -> str:
+    """A shown value for alt text: as labelled, a zero with the symbol's meaning (``– (nichts vorhanden)``)."""
+    return f"{SYMBOL_ZERO} (nichts vorhanden)" if value == 0 else format_number(value, decimals)
+
+
 def _render(figure: Figure, alt: str, caption: str) -> FigureOutput:
+    """The figure as PNG in one draw (the layout runs at its start; see the module's note)."""
     buffer = io.BytesIO()
     # No "Software" stamp: the PNG depends on the data only.
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    figure.canvas.print_png(buffer, metadata={"Software": None})
     width, height = (int(round(v)) for v in figure.get_size_inches() * DPI)
     return FigureOutput(png=buffer.getvalue(), alt=alt, caption=caption, width=width, height=height)
 
@@ -101,7 +141,21 @@ def bar_by_district(
     city_value: float | None = None,
     decimals: int = 1,
 ) -> FigureOutput:
-    """Horizontal bars, one per district, sorted by value, labelled with the value.
+    """Horizontal bars, one per district, as a published figure; see :func:`bar_figure`."""
+    figure, alt = bar_figure(data, title=title, axis_label=axis_label, city_value=city_value, decimals=decimals)
+    return _render(figure, alt, caption)
+
+
+def bar_figure(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    axis_label: str,
+    city_value: float | None = None,
+    decimals: int = 1,
+) -> tuple[Figure, str]:
+    """Horizontal bars, one per district, sorted by value, labelled with the value; unrendered, with
+    the alt text.
 
     ``data`` has columns ``stadtbezirk`` and ``wert``; ``wert`` is None/NaN where the value must
     not be shown (confidential or not computable): such districts are listed with a gap.
@@ -112,7 +166,7 @@ def bar_by_district(
     positions = range(len(ordered))
     axes.barh(list(positions), ordered["wert"].fillna(0.0).where(shown, 0.0), color=PALETTE[0], height=0.7)
     for position, (value, visible) in enumerate(zip(ordered["wert"], shown)):
-        label = format_number(value, decimals) if visible else "nicht ausgewiesen"
+        label = value_label(value, decimals) if visible else "nicht ausgewiesen"
         axes.annotate(
             label,
             (value if visible else 0.0, position),
@@ -132,7 +186,7 @@ def bar_by_district(
         axes.text(
             city_value,
             1.0,
-            f" Stadt: {format_number(city_value, decimals)}",
+            f" Stadt: {value_label(city_value, decimals)}",
             fontsize=8,
             color=CITY_LINE_COLOUR,
             va="bottom",
@@ -143,15 +197,15 @@ def bar_by_district(
     if len(visible):
         top, bottom = visible.iloc[-1], visible.iloc[0]
         parts.append(
-            f"Höchster Wert: {top['stadtbezirk']} mit {format_number(top['wert'], decimals)}; "
-            f"niedrigster Wert: {bottom['stadtbezirk']} mit {format_number(bottom['wert'], decimals)}."
+            f"Höchster Wert: {top['stadtbezirk']} mit {spoken_value(top['wert'], decimals)}; "
+            f"niedrigster Wert: {bottom['stadtbezirk']} mit {spoken_value(bottom['wert'], decimals)}."
         )
     if city_value is not None:
-        parts.append(f"Gesamtstadt: {format_number(city_value, decimals)} (gestrichelte Linie).")
+        parts.append(f"Gesamtstadt: {spoken_value(city_value, decimals)} (gestrichelte Linie).")
     hidden = ordered.loc[~shown, "stadtbezirk"].tolist()
     if hidden:
         parts.append(f"Nicht ausgewiesen: {', '.join(hidden)}.")
-    return _render(figure, " ".join(parts), caption)
+    return figure, " ".join(parts)
 
 
 def line_over_years(
@@ -162,10 +216,20 @@ def line_over_years(
     caption: str,
     decimals: int = 1,
 ) -> FigureOutput:
-    """Lines over the years, one per ``reihe``, each end labelled with its name and last value
-    (so no legend is needed and colour is not the only cue; markers differ too).
+    """Lines over the years as a published figure; see :func:`line_figure`."""
+    figure, alt = line_figure(data, title=title, axis_label=axis_label, decimals=decimals)
+    return _render(figure, alt, caption)
 
-    ``data`` has columns ``jahr``, ``reihe`` (series name) and ``wert`` (None/NaN = gap).
+
+def line_figure(data: pd.DataFrame, *, title: str, axis_label: str, decimals: int = 1) -> tuple[Figure, str]:
+    """Lines over the years, one per ``reihe``, each end labelled with its name and last value
+    (so no legend is needed and colour is not the only cue; markers differ too); unrendered, with
+    the alt text.
+
+    The value axis starts at zero (rates and counts are never negative; a negative value would
+    extend it), so the height of a line shows its size and a change from 11 to 15,5 does not fill
+    the whole chart. ``data`` has columns ``jahr``, ``reihe`` (series name) and ``wert``
+    (None/NaN = gap).
     """
     figure, axes = _new_figure(7.5, 3.8)
     markers = ("o", "s", "^", "D", "v", "P")
@@ -185,7 +249,7 @@ def line_over_years(
         if len(last):
             year, value = int(last["jahr"].iloc[0]), float(last["wert"].iloc[0])
             axes.annotate(
-                f"{name}: {format_number(value, decimals)}",
+                f"{name}: {value_label(value, decimals)}",
                 (year, value),
                 xytext=(6, 0),
                 textcoords="offset points",
@@ -196,22 +260,25 @@ def line_over_years(
             shown = series.dropna(subset=["wert"])
             first = shown.iloc[0]
             if len(shown) == 1:
-                summaries.append(f"{name} {format_number(value, decimals)} ({year}), übrige Jahre nicht ausgewiesen")
+                summaries.append(f"{name} {spoken_value(value, decimals)} ({year}), übrige Jahre nicht ausgewiesen")
             else:
                 summaries.append(
-                    f"{name} von {format_number(first['wert'], decimals)} ({int(first['jahr'])}) "
-                    f"auf {format_number(value, decimals)} ({year})"
+                    f"{name} von {spoken_value(first['wert'], decimals)} ({int(first['jahr'])}) "
+                    f"auf {spoken_value(value, decimals)} ({year})"
                 )
         else:
             summaries.append(f"{name} nicht ausgewiesen")
     years = sorted(data["jahr"].unique())
     axes.set_xticks(years, [str(y) for y in years])
     axes.set_xlim(years[0] - 0.3, years[-1] + 1.6)
+    values = pd.to_numeric(data["wert"]).dropna()
+    low, high = (min(float(values.min()), 0.0), max(float(values.max()), 0.0)) if len(values) else (0.0, 0.0)
+    headroom = 0.08 * (high - low) if high > low else 1.0
+    axes.set_ylim(low - (headroom if low < 0 else 0.0), high + headroom)
     axes.set_ylabel(axis_label)
     axes.set_title(title, loc="left")
-    _german_axis(axes, "y", 0 if data["wert"].max() >= 100 else 1)
-    alt = f"Liniendiagramm: {title}. " + "; ".join(summaries) + "."
-    return _render(figure, alt, caption)
+    _german_axis(axes, "y", 0 if high >= 100 else 1)
+    return figure, f"Liniendiagramm: {title}. " + "; ".join(summaries) + "."
 
 
 def grouped_bars(
@@ -222,7 +289,15 @@ def grouped_bars(
     caption: str,
     decimals: int = 0,
 ) -> FigureOutput:
-    """Vertical bars by ``kategorie``, grouped by ``reihe``, hatched per series and labelled."""
+    """Vertical bars by category and series as a published figure; see :func:`grouped_figure`."""
+    figure, alt = grouped_figure(data, title=title, axis_label=axis_label, decimals=decimals)
+    return _render(figure, alt, caption)
+
+
+def grouped_figure(data: pd.DataFrame, *, title: str, axis_label: str, decimals: int = 0) -> tuple[Figure, str]:
+    """Vertical bars by ``kategorie``, grouped by ``reihe``, hatched per series and labelled as the
+    tables print them (``–`` for zero, ``.`` where ``wert`` is None/NaN because it must not be
+    shown: no bar, said in the alt text); unrendered, with the alt text."""
     figure, axes = _new_figure(7.5, 4.0)
     categories = list(dict.fromkeys(data["kategorie"]))
     series_names = list(dict.fromkeys(data["reihe"]))
@@ -240,7 +315,8 @@ def grouped_bars(
             edgecolor="white",
             label=name,
         )
-        axes.bar_label(bars, labels=[format_number(v, decimals) for v in values], fontsize=7, padding=2)
+        labels = [SYMBOL_CONFIDENTIAL if pd.isna(v) else value_label(v, decimals) for v in values]
+        axes.bar_label(bars, labels=labels, fontsize=7, padding=2)
     axes.set_xticks(range(len(categories)), categories, rotation=0, fontsize=8)
     axes.set_ylabel(axis_label)
     axes.set_title(title, loc="left")
@@ -248,12 +324,19 @@ def grouped_bars(
     _german_axis(axes, "y", 0)
     if len(series_names) > 1:  # above the plot, where it never covers a bar
         axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(series_names), fontsize=8, frameon=False)
-    largest = data.loc[data["wert"].idxmax()]
-    alt = (
-        f"Säulendiagramm: {title}. Größter Wert: {largest['reihe']}, {largest['kategorie']} mit "
-        f"{format_number(largest['wert'], decimals)}."
-    )
-    return _render(figure, alt, caption)
+    parts = [f"Säulendiagramm: {title}."]
+    shown = data.dropna(subset=["wert"])
+    if len(shown):
+        largest = shown.loc[shown["wert"].idxmax()]
+        parts.append(
+            f"Größter Wert: {largest['reihe']}, {largest['kategorie']} mit {spoken_value(largest['wert'], decimals)}."
+        )
+    hidden = data[data["wert"].isna()]
+    if len(hidden):
+        parts.append(
+            f"Nicht ausgewiesen: {', '.join(f'{r}, {k}' for r, k in zip(hidden['reihe'], hidden['kategorie']))}."
+        )
+    return figure, " ".join(parts)
 
 
 def population_pyramid(
@@ -264,10 +347,20 @@ def population_pyramid(
     left: str = "Männer",
     right: str = "Frauen",
 ) -> FigureOutput:
-    """Age bands as rows, one sex to the left and one to the right, counts labelled on the bars.
+    """A population pyramid as a published figure; see :func:`pyramid_figure`."""
+    figure, alt = pyramid_figure(data, title=title, left=left, right=right)
+    return _render(figure, alt, caption)
+
+
+def pyramid_figure(
+    data: pd.DataFrame, *, title: str, left: str = "Männer", right: str = "Frauen"
+) -> tuple[Figure, str]:
+    """Age bands as rows, one sex to the left and one to the right, counts labelled on the bars as
+    the tables print them (``–`` for zero); unrendered, with the alt text.
 
     ``data`` has columns ``altersgruppe`` (youngest first), ``reihe`` (``left``/``right``) and
-    ``wert`` (None/NaN where the count must not be shown: such bars are left out and said so).
+    ``wert`` (None/NaN where the count must not be shown: such bars are left out, labelled ``.``
+    and said so).
     """
     groups = list(dict.fromkeys(data["altersgruppe"]))
     figure, axes = _new_figure(7.5, 0.28 * len(groups) + 1.4)
@@ -286,9 +379,9 @@ def population_pyramid(
         for position, (group, value) in enumerate(values.items()):
             if pd.isna(value):
                 hidden.append(f"{side} {group}")
-                label, x = ".", 0.0  # the German symbol for a confidential value
+                label, x = SYMBOL_CONFIDENTIAL, 0.0
             else:
-                label, x = format_number(value, 0), sign * value
+                label, x = value_label(value, 0), sign * value
             axes.annotate(
                 label,
                 (x, position),
@@ -316,4 +409,4 @@ def population_pyramid(
     if hidden:
         noun = "Wert" if len(hidden) == 1 else "Werte"
         alt += f" Aus Gründen der Geheimhaltung nicht ausgewiesen: {len(hidden)} {noun} ({', '.join(hidden)})."
-    return _render(figure, alt, caption)
+    return figure, alt

@@ -2,7 +2,8 @@
 centre, north up), or a choropleth when a GeoJSON file of the boundaries is supplied.
 
 Every district carries its name and its value (or class) as text, so colour is never the only carrier
-of meaning; districts without a published value are hatched and named in the legend and alt text.
+of meaning; a true zero reads ``–`` as in the tables; districts without a published value are hatched
+and named in the legend and alt text. Drawn and rendered once, as PNG (see :mod:`.figures`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from scipy.optimize import linear_sum_assignment
 
 from sozialplanung.core.errors import DataError
 from sozialplanung.core.formats import format_count, format_number, round_half_up
-from sozialplanung.report.figures import FigureOutput, _new_figure, _render
+from sozialplanung.report.figures import FigureOutput, _new_figure, _render, spoken_value, value_label
 
 # Light to dark blue; every fill takes black or white text at >= 4.5:1 (see text_colour).
 SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#2171b5", "#08306b")
@@ -304,7 +305,7 @@ def _classify(values, districts, kind, classes, decimals) -> tuple[pd.DataFrame,
         edges = class_breaks(shown, decimals=decimals)
         labels = class_labels(edges, decimals)
         data["wert"] = shown
-        data["text"] = [format_number(v, decimals) if pd.notna(v) else NOT_SHOWN for v in shown]
+        data["text"] = [value_label(v, decimals) if pd.notna(v) else NOT_SHOWN for v in shown]
         data["klasse_nr"] = [
             int(np.searchsorted(edges[1:-1], float(round_half_up(v, decimals)), side="right")) if pd.notna(v) else -1
             for v in shown
@@ -476,10 +477,10 @@ def _summary(data: pd.DataFrame, kind: str, legend: list[tuple[str, str]], decim
         for word, value in (("Höchster", rounded["r"].max()), ("niedrigster", rounded["r"].min())):
             names = rounded.loc[rounded["r"] == value, "stadtbezirk"].tolist()
             names = _join(names) if len(names) <= 3 else f"{format_count(len(names))} Stadtbezirke"
-            parts.append(f"{word} Wert: {names} mit {format_number(value, decimals)}")
+            parts.append(f"{word} Wert: {names} mit {_spoken(rounded, value, decimals)}")
         parts = ["; ".join(parts) + "."]
         if rounded["r"].nunique() == 1:
-            parts = [f"Alle ausgewiesenen Stadtbezirke: {format_number(rounded['r'].iloc[0], decimals)}."]
+            parts = [f"Alle ausgewiesenen Stadtbezirke: {_spoken(rounded, rounded['r'].iloc[0], decimals)}."]
     elif kind == "class":
         for number, (label, _colour) in enumerate(legend):
             members = data.loc[data["klasse_nr"] == number, "stadtbezirk"].tolist()
@@ -491,6 +492,13 @@ def _summary(data: pd.DataFrame, kind: str, legend: list[tuple[str, str]], decim
     if hidden:
         parts.append(f"Nicht ausgewiesen: {', '.join(hidden)}.")
     return parts
+
+
+def _spoken(rounded: pd.DataFrame, value: float, decimals: int) -> str:
+    """The shown value ``value`` for alt text: ``–`` only where the values behind it are true zeros
+    (a rate of 0,04 shows ``0,0``, as in the tables)."""
+    true_zero = value == 0 and (rounded.loc[rounded["r"] == value, "wert"] == 0).all()
+    return spoken_value(0.0, decimals) if true_zero else format_number(value, decimals)
 
 
 def _join(names: list[str]) -> str:

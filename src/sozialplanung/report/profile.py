@@ -135,6 +135,7 @@ class DistrictProfile:
             rule=rule,
             source=self.chapter.source,
             caption=f"Kennzahlen {self.name} und Gesamtstadt {self.chapter.year}",
+            sheet_name=f"Kennzahlen {self.chapter.year}",  # the workbook is the district's
         )
 
     def index_text(self) -> str:
@@ -281,6 +282,7 @@ class DistrictProfile:
             caption=f"Einwohnerinnen und Einwohner {self.name} {chapter.first_year}–{chapter.year}",
             rule=chapter.rule,
             source=chapter.source,
+            sheet_name=f"Einwohner {chapter.first_year}–{chapter.year}",
         )
 
 

@@ -178,6 +178,7 @@ def index_classes_table(chapter: ChapterContext) -> ReportTable:
         rule=chapter.rule,
         source=chapter.source,
         caption=f"Stadtbezirke nach sozialem Status {result.year}",
+        sheet_name=f"Sozialer Status {result.year}",
     )
 
 

@@ -35,6 +35,8 @@ TABLE_MIMETYPE = "application/vnd.sozialplanung.table+json"
 TABLE_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 """A table id is a lowercase ASCII slug; it names the CSV file and links the page to it."""
 TABLE_ID_MAX_LENGTH = 100
+SHEET_NAME_MAX = 31
+"""Excel's limit for a sheet name (in UTF-16 code units)."""
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
 
@@ -121,6 +123,10 @@ class ReportTable:
     table_id: str = ""
     keys: tuple[tuple[str, ...], ...] = ()
     """Per row and column the cell's :func:`cell_key` (``""`` where it has none); empty: none."""
+    sheet_name: str = ""
+    """A short title for the table's sheet in the chapter's workbook, at most
+    :data:`SHEET_NAME_MAX` characters (``"SGB II nach Bezirken 2024"``); empty: made from the
+    caption (:func:`sozialplanung.site.downloads.sheet_names`)."""
 
     def __post_init__(self) -> None:
         width = len(self.headers)
@@ -135,13 +141,19 @@ class ReportTable:
                 f"table_id {self.table_id!r} of table {self.caption!r} is not a slug: use lowercase ASCII "
                 f"letters, digits and single hyphens, at most {TABLE_ID_MAX_LENGTH} characters"
             )
+        if len(self.sheet_name.encode("utf-16-le")) // 2 > SHEET_NAME_MAX:
+            raise ValueError(
+                f"sheet_name {self.sheet_name!r} of table {self.caption!r} is longer than Excel's "
+                f"{SHEET_NAME_MAX} characters"
+            )
         lengths = {len(self.numeric), len(self.kinds), len(self.decimals), *(len(row) for row in self.rows)}
         if lengths != {width}:
             raise ValueError(f"table {self.caption!r}: every row and column setting needs {width} entries")
 
     def payload(self) -> dict[str, Any]:
-        """The published table as JSON: exactly the cells the page shows, never an underlying number."""
-        return {
+        """The published table as JSON: exactly the cells the page shows, never an underlying number
+        (and the short sheet name, when the table has one)."""
+        payload = {
             "table_id": self.table_id,
             "caption": self.caption,
             "headers": list(self.headers),
@@ -151,6 +163,7 @@ class ReportTable:
             "notes": list(self.notes),
             "source": self.source,
         }
+        return {**payload, "sheet_name": self.sheet_name} if self.sheet_name else payload
 
     def to_html(self) -> str:
         esc = html.escape
@@ -207,10 +220,12 @@ def report_table(
     source: str = "",
     notes: tuple[str, ...] = (),
     table_id: str = "",
+    sheet_name: str = "",
 ) -> ReportTable:
     """Format ``frame`` into a published table; the first column is the row header.
 
-    ``table_id`` names the table's download (default: the slug of the caption).
+    ``table_id`` names the table's download (default: the slug of the caption), ``sheet_name`` its
+    sheet in the chapter's workbook (at most 31 characters; default: made from the caption).
     """
     formatted = pd.DataFrame({c.header: _format_column(frame, c, rule) for c in columns})
     used_symbols = {cell for col, c in zip(formatted, columns) if c.kind != "text" for cell in formatted[col]}
@@ -226,6 +241,7 @@ def report_table(
         decimals=tuple(c.decimals if c.kind in ("rate", "change", "formatted") else 0 for c in columns),
         table_id=table_id,
         keys=_keys(frame, columns),
+        sheet_name=sheet_name,
     )
 
 

@@ -42,7 +42,7 @@ from openpyxl.xml.functions import tostring
 from sozialplanung.core.config import EditionConfig
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_date
-from sozialplanung.report.tables import TABLE_ID_PATTERN, TABLE_MIMETYPE
+from sozialplanung.report.tables import SHEET_NAME_MAX, TABLE_ID_PATTERN, TABLE_MIMETYPE
 from sozialplanung.site.cleaning import is_hidden
 
 DOWNLOADS_DIR = "downloads"
@@ -50,12 +50,24 @@ PAYLOAD_KEYS = ("table_id", "caption", "headers", "kinds", "decimals", "rows", "
 NUMERIC_KINDS = frozenset({"count", "number", "rate", "change", "formatted"})
 SYMBOLS = frozenset({".", "\u2013", "x"})
 CONTENTS_SHEET = "Inhalt"
-SHEET_NAME_MAX = 31
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 """The earliest date a zip entry can carry; every entry gets it, so builds compare byte for byte."""
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CHAPTER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_PERIOD = re.compile(
+    r"\s(?P<word>(?:am|seit|bis|ab)\s)?(?P<day>\d{1,2}\.\d{1,2}\.)?(?P<first>\d{4})(?:–(?P<century>\d{2})(?P<last>\d{2}))?$"
+)
+"""The period a caption ends with: ``2024``, ``2019–2024``, ``seit 2023``, ``am 31.12.2024``."""
+_SPARE_PHRASES = (
+    re.compile(r"\s\([^()]*\)"),
+    re.compile(r"\s(?:in\s)?der Gesamtstadt\b"),
+    re.compile(r"\snach Stadtbezirken\b"),
+)
+"""Left out first when a caption is too long for a sheet name: remarks in parentheses, then where
+(the city, the districts; the period and the other sheets tell the tables apart)."""
+_WEAK_ENDINGS = frozenset({"alle", "nicht", "der", "die", "das", "dem", "den", "des", "ein", "eine"})
+"""Capitalised words that end no title (a German title ends on a noun; other words are lowercase)."""
 _BOLD = Font(bold=True)
 
 
@@ -84,6 +96,8 @@ def _checked_payload(raw: Any, where: str) -> dict[str, Any]:
     if missing:
         raise PublishError(f"The table in {where} lacks {', '.join(missing)}: execute the chapter again.")
     payload = json.loads(json.dumps({key: raw[key] for key in PAYLOAD_KEYS}))  # plain dicts, not nbformat nodes
+    if raw.get("sheet_name"):  # optional: without it, the sheet name is made from the caption
+        payload["sheet_name"] = str(raw["sheet_name"])
     if not TABLE_ID_PATTERN.match(str(payload["table_id"])):
         raise PublishError(f"The table in {where} has the invalid table id {payload['table_id']!r}.")
     width = len(payload["headers"])
@@ -274,20 +288,88 @@ def number_format(kind: str, decimals: int) -> str:
     return pattern
 
 
-def sheet_names(captions: list[str]) -> list[str]:
-    """Excel sheet names for the tables: ``"<n> <caption>"`` cut at a word to 31 characters,
-    without the characters Excel forbids; the number makes them unique and keeps them apart from
-    "Inhalt"."""
-    names = []
-    for number, caption in enumerate(captions, start=1):
-        full = " ".join(_SHEET_FORBIDDEN.sub(" ", f"{number} {caption}").split())
-        name = full
-        while len(name.encode("utf-16-le")) // 2 > SHEET_NAME_MAX:
-            name = name[:-1]
-        if name != full and full[len(name)] != " " and name.count(" ") > 1:
-            name = name.rsplit(" ", 1)[0]  # cut at a word, not inside one
-        names.append(name.rstrip(" '"))
+def sheet_names(captions: list[str], short_names: list[str] | None = None) -> list[str]:
+    """Excel sheet names for the tables: each table's short name (``sheet_name``) where it has one,
+    else its caption, without the characters Excel forbids and shortened to 31 characters by
+    :func:`short_title`; unique (a repeat gets `` (2)``) and apart from "Inhalt"."""
+    names: list[str] = []
+    taken = {CONTENTS_SHEET.casefold()}
+    for caption, short in zip(captions, short_names or [""] * len(captions)):
+        base = short_title(short or caption)
+        name, number = base, 1
+        while name.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            name = short_title(base, SHEET_NAME_MAX - len(suffix)) + suffix
+        taken.add(name.casefold())
+        names.append(name)
     return names
+
+
+def short_title(text: str, limit: int = SHEET_NAME_MAX) -> str:
+    """A title of at most ``limit`` characters that still says what the table is.
+
+    Characters Excel forbids in sheet names become spaces. A longer title keeps its period
+    (``2024``, ``2019–2024``, ``am 31.12.2024``; ``2019–24`` if that is what it takes) and loses,
+    until it fits, remarks in parentheses, "in der Gesamtstadt" and "nach Stadtbezirken"; then the
+    period, if the rest fits without it; then words from its end, so that it never ends on an
+    article, preposition, conjunction, adjective or a word broken at a hyphen (a German title ends
+    on a noun).
+    ``"Bevölkerungskennzahlen der Gesamtstadt 2019–2024"`` → ``"Bevölkerungskennzahlen 2019–24"``,
+    ``"Maßnahmen mit verändertem Umsetzungsstand seit 2023"`` → ``"Maßnahmen seit 2023"``. A table
+    whose caption says too little that way is given its short name (``sheet_name``)."""
+    full = " ".join(_SHEET_FORBIDDEN.sub(" ", text).split()).strip("'").strip()
+    if _width(full) <= limit:
+        return full
+    period = _PERIOD.search(full)
+    head, periods = full, [""]
+    if period:
+        head = full[: period.start()]
+        periods = [period.group(0).strip()]
+        if period["last"]:
+            periods.append(periods[0].replace(f"–{period['century']}{period['last']}", f"–{period['last']}"))
+    heads = [head]
+    for phrase in _SPARE_PHRASES:
+        heads.append(" ".join(phrase.sub("", heads[-1]).split()))
+    for span in [*periods, ""]:  # a whole head says more without its period than cut short with it
+        room = limit - (_width(span) + 1 if span else 0)
+        for candidate in heads:
+            if candidate and _width(candidate) <= room and not _weak(candidate.split()[-1]):
+                return f"{candidate} {span}".strip()
+    for span in periods:
+        cut = _cut(heads[-1], limit - (_width(span) + 1 if span else 0))
+        if cut:
+            return f"{cut} {span}".strip()
+    return _cut(full, limit) or _cut(full, limit, strong=False) or full[:limit].rstrip()
+
+
+def _width(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _weak(word: str) -> bool:
+    return (
+        word[:1].islower()
+        or word.casefold() in _WEAK_ENDINGS
+        or word.endswith("-")
+        or word.count("(") > word.count(")")
+    )
+
+
+def _cut(text: str, room: int, strong: bool = True) -> str:
+    """The longest beginning of ``text`` in whole words within ``room`` (without a comma it ends
+    on) that ends on a strong word; with ``strong=False`` on any word."""
+    words: list[str] = []
+    for word in text.split():
+        if _width(" ".join([*words, word.rstrip(",;")])) > room:
+            break
+        words.append(word)
+    while words:
+        words[-1] = words[-1].rstrip(",;")
+        if words[-1] and not (strong and _weak(words[-1])):
+            break
+        words.pop()
+    return " ".join(words)
 
 
 def chapter_workbook(
@@ -297,7 +379,7 @@ def chapter_workbook(
     workbook = Workbook()
     contents = workbook.active
     contents.title = CONTENTS_SHEET
-    names = sheet_names([t["caption"] for t in tables])
+    names = sheet_names([t["caption"] for t in tables], [t.get("sheet_name", "") for t in tables])
     _text(contents, 1, 1, chapter_title, Font(bold=True, size=12))
     _text(contents, 3, 1, "Tabellenblatt", _BOLD)
     _text(contents, 3, 2, "Tabelle", _BOLD)
