@@ -170,7 +170,7 @@ def test_every_page_and_provenance_json_name_commit_data_parameters_and_versions
         assert "Stichtag: 31.12.2024" in footer and "Ausgabe 2024" in footer
         assert f"md5 {version.md5} (1 Datei)" in footer
         assert recorded["parameters"]["sha256"] in footer and "confidentiality.threshold 3" in footer
-        for package in ("numpy", "matplotlib", "seaborn", "papermill", "dvc", "pandera", "babel", "openpyxl"):
+        for package in ("numpy", "matplotlib", "papermill", "dvc", "pandera", "babel", "openpyxl"):
             assert f"{package} {metadata.version(package)}" in footer, package
         assert soup.find("footer").find("a", href="provenance.json") is not None
         assert "unsauber" not in text(soup).casefold()

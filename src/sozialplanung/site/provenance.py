@@ -29,7 +29,6 @@ VERSIONED_PACKAGES = (
     "pandas",
     "numpy",
     "matplotlib",
-    "seaborn",
     "nbconvert",
     "papermill",
     "dvc",
