@@ -5,6 +5,7 @@
 #   make test-quick   everything but the whole-edition builds (a few minutes)
 #   make lint         ruff (lint and format check) and clean notebooks
 #   make locales      the German locale de_DE.UTF-8 in .venv/locale (for tests/test_reproducible.py)
+#   make browser      Debian's Chromium for tests/test_browser.py (apt, as root)
 #   make format       let ruff format the code and fix what it can
 #   make lock         dvc.lock as a fresh clone of HEAD builds it (commit it after code changes)
 # Releasing and checking an edition (see README, "Editions, data versions and exact rebuilds"):
@@ -19,7 +20,7 @@ export PATH := $(BIN):$(PATH)
 LINTED := src tests benchmarks notebooks
 LOCALES := $(VENV)/locale
 
-.PHONY: setup hooks locales lock edition test test-quick lint format release verify clean-outputs
+.PHONY: setup hooks locales browser lock edition test test-quick lint format release verify clean-outputs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,16 @@ $(LOCALES)/de_DE.UTF-8:
 		echo "tests/test_reproducible.py then reports that it could not build with a German locale." >&2; \
 	fi
 
+# The browser for tests/test_browser.py: Debian's Chromium (Playwright drives it; no browser download).
+# Installed with apt where this runs as root; elsewhere the test says how to install it.
+browser:
+	@if command -v chromium >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium not installed: tests/test_browser.py will fail (Debian: sudo apt-get install chromium)." >&2; \
+	fi
+
 edition: setup
 	$(BIN)/dvc repro
 	@echo
@@ -61,7 +72,7 @@ lock: setup
 	cp "$$work/klon/dvc.lock" dvc.lock && rm -rf "$$work" && \
 	echo "dvc.lock rebuilt from $$(git rev-parse --short HEAD); commit it: git commit -m 'Record the pipeline state in dvc.lock' dvc.lock"
 
-test: setup locales lint
+test: setup locales browser lint
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-quick: setup

@@ -99,6 +99,9 @@ def test_environment_yml_and_pyproject_name_the_same_packages(repo):
     pip_side = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
     environment = yaml.safe_load((repo / "environment.yml").read_text(encoding="utf-8"))
     conda_side = _names(d for d in environment["dependencies"] if isinstance(d, str)) - {"python", "pip"}
+    # packages conda-forge lacks come from PyPI through the file's pip section (beside the project)
+    from_pypi = [d for part in environment["dependencies"] if isinstance(part, dict) for d in part["pip"]]
+    conda_side |= _names(d for d in from_pypi if not d.startswith("-e"))
     assert conda_side == pip_side
 
 
