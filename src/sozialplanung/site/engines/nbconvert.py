@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 
+from sozialplanung.core.anchors import unique_anchor
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.downloads import link_downloads
@@ -68,16 +69,24 @@ def convert_document(document: Document, exporter: HTMLExporter | None = None) -
 
 
 def finish_fragment(html: str, where: str) -> Markup:
-    """Check a chapter's HTML for what the edition must never contain; fit its headings under the h1."""
+    """Check a chapter's HTML for what the edition must never contain; fit its headings under the h1
+    and give each the identifier Quarto would give it (:func:`~sozialplanung.core.anchors.heading_anchor`),
+    so links into a section work in both engines."""
     soup = BeautifulSoup(html, "html.parser")
     problems = fragment_problems(soup)
     if problems:
         listed = "\n".join(f"  - {problem}" for problem in problems)
         raise PublishError(f"{where} cannot be published:\n{listed}")
+    headings = soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
     # The layout's <h1> is the chapter title; headings of the chapter move one level down.
     if soup.find("h1") is not None:
-        for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        for heading in headings:
             heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
+    taken = {str(tag["id"]) for tag in soup.find_all(id=True)}
+    for heading in headings:
+        if not heading.get("id"):
+            heading["id"] = unique_anchor(heading.get_text(" ", strip=True), taken)
+            taken.add(heading["id"])
     return Markup(str(soup).strip())
 
 
