@@ -23,7 +23,12 @@ def test_sample_edition_parameters_are_typed_and_frozen(repo):
     assert config.reference_date == date(2024, 12, 31)
     assert config.years == [2019, 2020, 2021, 2022, 2023, 2024]
     assert config.confidentiality.threshold == 3
-    assert [c.id for c in config.chapters][:2] == ["01_bevoelkerung", "02_existenzsicherung"]
+    assert [c.id for c in config.chapters][:4] == [
+        "00_kurzfassung",
+        "00_leichte_sprache",
+        "01_bevoelkerung",
+        "02_existenzsicherung",
+    ]
     assert config.chapter("02_existenzsicherung").title == "Existenzsicherung und Armut"
     assert edition.paths.raw_dir == repo / "data" / "raw" / "sample-2024"
     assert edition.paths.site_dir == repo / "outputs" / "2024" / "site"

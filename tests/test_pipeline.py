@@ -117,6 +117,37 @@ def test_every_figure_has_alt_text_and_every_table_a_caption(built):
         assert all(t.find("caption") and t.find("th") for t in tables), name
 
 
+def unresolved_summary_links(site_dir) -> list[str]:
+    """Links of the summaries (``00_…``) into the chapters whose page or heading id is missing."""
+    from urllib.parse import unquote
+
+    pages = sorted(site_dir.glob("00_*.html"))
+    assert len(pages) == 2, pages  # Das Wichtigste in Kürze and the same in Leichte Sprache
+    missing = []
+    for page in pages:
+        links = [
+            a["href"] for a in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("main a[href]")
+        ]
+        into_chapters = [href for href in links if "#" in href and href.split("#")[0].endswith(".html")]
+        assert len(into_chapters) >= 10, page.name  # one per key finding
+        for href in into_chapters:
+            target, anchor = href.split("#", 1)
+            path = site_dir / target
+            ids = (
+                {tag["id"] for tag in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(id=True)}
+                if path.is_file()
+                else set()
+            )
+            if unquote(anchor) not in ids:
+                missing.append(f"{page.name}: {href}")
+    return missing
+
+
+def test_every_link_of_the_summaries_resolves_to_a_chapter_heading(built):
+    edition, _ = built
+    assert unresolved_summary_links(edition.paths.site_dir) == []
+
+
 def test_key_numbers_on_pages_match_the_raw_data(built):
     edition, _ = built
     raw = pd.read_csv(edition.paths.raw_dir / "sgb2.csv", sep=";", encoding="utf-8-sig")

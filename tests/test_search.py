@@ -11,17 +11,14 @@ import shutil
 import subprocess
 
 import pytest
-from bs4 import BeautifulSoup
 
 from sozialplanung.site.search import (
     INDEX_VARIABLE,
     SCRIPT_SOURCE,
-    anchor_headings,
     build_index,
     fold,
     index_script,
     page_sections,
-    slug,
     stem,
     words,
 )
@@ -43,22 +40,6 @@ def test_words_are_folded_and_stemmed_as_german():
     assert stem("Richtsbergs") == stem("Richtsberg") and stem("Oberen") == stem("Oberer")
     assert stem("Bedarfsgemeinschaften") == stem("Bedarfsgemeinschaft")
     assert words("Die SGB-II-Quote sank") == ["Die", "SGB-II-Quote", "SGB", "II", "Quote", "sank"]
-
-
-def test_headings_get_stable_unique_ids_from_their_text():
-    soup = BeautifulSoup(
-        '<h2>Wohnungsnotfälle und Straße</h2><h2>Definitionen</h2><h3>Definitionen</h3><h2 id="eigen">X</h2>'
-        '<p id="definitionen-2">taken</p>',
-        "html.parser",
-    )
-    anchor_headings(soup)
-    assert [h["id"] for h in soup.find_all(["h2", "h3"])] == [
-        "wohnungsnotfaelle-und-strasse",
-        "definitionen",
-        "definitionen-3",  # -2 is taken by the paragraph
-        "eigen",  # an id of its own stays
-    ]
-    assert slug("Grundsicherung für Arbeitsuchende (SGB II)") == "grundsicherung-fuer-arbeitsuchende-sgb-ii"
 
 
 def test_sections_hold_running_text_and_captions_not_navigation_notices_or_table_cells():

@@ -17,6 +17,7 @@ import nbformat
 import pandas as pd
 from markupsafe import Markup
 
+from sozialplanung.core.anchors import with_heading_ids
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import PublishError
 from sozialplanung.data import load
@@ -25,7 +26,6 @@ from sozialplanung.site.cleaning import describe_chapter, prepare_notebook
 from sozialplanung.site.downloads import tables_in_notebook
 from sozialplanung.site.pages import render_accessibility, render_overview, render_search, render_start
 from sozialplanung.site.provenance import Provenance
-from sozialplanung.site.search import with_heading_ids
 from sozialplanung.site.sitemap import START_PAGE, Page, SiteMap, site_map
 
 

@@ -14,8 +14,8 @@ being typed, as the beginning of forms. Forms are compared case-folded, with ß 
 diacritics, so "Suedviertel", "Südviertel" and "sudviertel" meet (the script also reads ae, oe and
 ue as umlauts).
 
-Sections are the parts of a page under its headings (``h2``, ``h3``); every heading gets a stable
-``id`` from its text (:func:`anchor_headings`), so a result links to its section. Indexed are the
+Sections are the parts of a page under its headings (``h2``, ``h3``); every heading has a stable
+``id`` from its text (:mod:`sozialplanung.core.anchors`), so a result links to its section. Indexed are the
 running text, list items and captions of figures and tables; the cells of tables are not (a search
 for a number finds its sentence). Navigation, footer and notices are left out: they are on every
 page.
@@ -30,8 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import snowballstemmer
-from bs4 import BeautifulSoup, Tag
-from markupsafe import Markup
+from bs4 import BeautifulSoup
 
 from sozialplanung.core.paths import TEMPLATES_DIR
 
@@ -69,36 +68,6 @@ def words(text: str) -> list[str]:
         if "-" in match:
             found += [part for part in match.split("-") if part]
     return found
-
-
-def slug(text: str) -> str:
-    """A heading's text as an ``id``: "Kinder in der Grundsicherung" → "kinder-in-der-grundsicherung"."""
-    spelled = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    spelled = "".join(c for c in unicodedata.normalize("NFD", spelled) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", spelled).strip("-") or "abschnitt"
-
-
-def anchor_headings(soup: BeautifulSoup | Tag) -> None:
-    """Give every ``h2``–``h4`` without one an ``id`` from its text, unique within the page."""
-    taken = {str(element["id"]) for element in soup.find_all(id=True)}
-    for heading in soup.find_all(["h2", "h3", "h4"]):
-        if heading.get("id"):
-            continue
-        base = candidate = slug(heading.get_text(" ", strip=True))
-        number = 2
-        while candidate in taken:
-            candidate, number = f"{base}-{number}", number + 1
-        heading["id"] = candidate
-        taken.add(candidate)
-
-
-def with_heading_ids(fragment: Markup) -> Markup:
-    """An HTML fragment whose headings have ids (:func:`anchor_headings`); unchanged if they all do."""
-    soup = BeautifulSoup(str(fragment), "html.parser")
-    if all(heading.get("id") for heading in soup.find_all(["h2", "h3", "h4"])):
-        return fragment
-    anchor_headings(soup)
-    return Markup(str(soup))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Which pages the HTML edition has and how readers move between them, for both publishing engines.
 
-The site holds, in this order: the start page, one page per chapter (report order), the overview of
+The site holds, in this order: the start page, one page per chapter (report order; chapters
+numbered ``00``, the summaries, come first and carry no number), the overview of
 the district profiles (``stadtteile.html``), one profile page per statistical district
 (``profil-<kennziffer>.html``, kennziffer order), the accessibility statement and the search page
 (``suche.html``). The main navigation names the start page, every chapter, the overview — one item
@@ -69,15 +70,25 @@ OVERVIEW_PAGE = Page("stadtteile.html", "Stadtteilprofile", "Stadtteilprofile", 
 SEARCH_PAGE = Page("suche.html", "Suche", "Suche im Bericht", "Suche")
 
 
+FRONT_MATTER_NUMBER = 0
+"""Chapters numbered ``00`` (the summaries) come before the report's chapters and carry no number."""
+
+
 def chapter_number(chapter_id: str) -> int:
     """``"01_bevoelkerung"`` → 1: chapters are numbered by their id, as notebook and stage are."""
     return int(chapter_id.split("_", 1)[0])
 
 
+def is_front_matter(chapter_id: str) -> bool:
+    """True for ``00_kurzfassung`` and the like: a page before the numbered chapters."""
+    return chapter_number(chapter_id) == FRONT_MATTER_NUMBER
+
+
 def chapter_pages(config: EditionConfig) -> tuple[Page, ...]:
     pages = []
     for chapter in config.chapters:
-        label = f"{chapter_number(chapter.id)} {chapter.title}"
+        number = chapter_number(chapter.id)
+        label = chapter.title if is_front_matter(chapter.id) else f"{number} {chapter.title}"
         pages.append(Page(f"{chapter.id}.html", chapter.title, label, label, chapter_id=chapter.id))
     return tuple(pages)
 
@@ -129,6 +140,16 @@ class SiteMap:
     def navigation(self) -> tuple[Page, ...]:
         """The items of the main navigation: the profiles appear only as their overview."""
         return (self.start, *self.chapters, self.overview, self.accessibility)
+
+    @property
+    def front_matter(self) -> tuple[Page, ...]:
+        """The chapters before the numbered ones (:func:`is_front_matter`), in report order."""
+        return tuple(p for p in self.chapters if is_front_matter(p.chapter_id))
+
+    @property
+    def numbered_chapters(self) -> tuple[Page, ...]:
+        """The report's numbered chapters, without the front matter."""
+        return tuple(p for p in self.chapters if not is_front_matter(p.chapter_id))
 
     @property
     def method_chapter(self) -> Page | None:

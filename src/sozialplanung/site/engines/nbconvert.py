@@ -15,13 +15,13 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 
+from sozialplanung.core.anchors import anchor_headings
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.downloads import link_downloads
 from sozialplanung.site.install import copy_stylesheet, write_text
 from sozialplanung.site.model import Document, SiteModel
 from sozialplanung.site.pages import render_layout
-from sozialplanung.site.search import anchor_headings
 
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
 NBCONVERT_TEMPLATE = "sozialbericht"
@@ -69,7 +69,9 @@ def convert_document(document: Document, exporter: HTMLExporter | None = None) -
 
 
 def finish_fragment(html: str, where: str) -> Markup:
-    """Check a chapter's HTML for what the edition must never contain; fit its headings under the h1."""
+    """Check a chapter's HTML for what the edition must never contain; fit its headings under the h1
+    and give each the identifier Quarto would give it (:func:`~sozialplanung.core.anchors.heading_anchor`),
+    so links into a section work in both engines."""
     soup = BeautifulSoup(html, "html.parser")
     problems = fragment_problems(soup)
     if problems:
