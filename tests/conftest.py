@@ -175,3 +175,15 @@ def import_closure(modules: set[str]) -> set[str]:
         if parent:
             todo.append(parent)
     return seen
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory):
+    """The sample edition built once per test session (per worker under pytest-xdist) in a fresh
+    project: (edition, index page). Shared by tests/test_pipeline.py and tests/test_claims.py."""
+    from sozialplanung.core.config import open_edition
+    from sozialplanung.pipeline import build
+
+    project = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    edition = open_edition("2024", project)
+    return edition, build(edition, engine="nbconvert", progress=lambda message: None)

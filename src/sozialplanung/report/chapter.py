@@ -344,6 +344,10 @@ class ChapterContext:
         return claims.annotate(text, claims.EveryNth(claims.CITY_AREA, indicator_id, year, nth))
 
     def _since(self, since: int, year: int) -> str:
+        """The span of a change at the start of a sentence: "Gegenüber dem Vorjahr", "Seit 2019",
+        "Von 2019 bis 2020"."""
+        if since == year - 1 == self.previous_year:
+            return "Gegenüber dem Vorjahr"
         return f"Seit {since}" if year == self.year else f"Von {since} bis {year}"
 
     def rate_change_sentence(
@@ -357,10 +361,10 @@ class ChapterContext:
         contrast: bool = False,
     ) -> str:
         """How a rate changed, from the published values: "Seit 2019 ist die SGB-II-Quote um 0,3
-        Prozentpunkte gestiegen." (or "Von 2019 bis 2020 …" before the report year; "… unverändert
-        geblieben"); ``contrast`` adds "aber" after the subject. For a district (``kennziffer``) with
-        a hidden value it says that the change cannot be shown. Marked with its
-        :class:`~sozialplanung.report.claims.Change` claim."""
+        Prozentpunkte gestiegen." ("Gegenüber dem Vorjahr …" for the year before, "Von 2019 bis 2020 …"
+        before the report year; "… unverändert geblieben"); ``contrast`` adds "aber" after the subject.
+        Where a value is hidden (a district's, ``kennziffer``), it says that the change is not published.
+        Marked with its :class:`~sozialplanung.report.claims.Change` claim."""
         year, since = year or self.year, since or self.first_year
         before = self._published_value(indicator_id, since, kennziffer)
         after = self._published_value(indicator_id, year, kennziffer)
