@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from sozialplanung.core.config import open_edition
 from sozialplanung.pipeline import build
-from sozialplanung.report import claims
+from sozialplanung.report import claims, sentences
+from sozialplanung.report.chapter import FREQUENCY_WORDS, ChapterContext
 from sozialplanung.report.claims import Change, Comparison, EveryNth, Extreme, PublishedValues
 
 from conftest import REPO, copy_project
@@ -174,6 +176,121 @@ def test_a_planted_false_claim_is_reported_with_page_and_text(values):
         ("02_existenzsicherung.html", "Am höchsten … in 213.", "extrem|max|sgb2_quote|2024|213"),
         ("02_existenzsicherung.html", "kaputt", "richtung|stadt|sgb2_quote"),
     ]
+
+
+# --- the ChapterContext helpers, with values worked out by hand ------------------------------------
+
+
+@pytest.fixture
+def chapter() -> ChapterContext:
+    """A chapter over hand-made rates (report year 2024, first year 2019): city SGB-II-Quote 8,1;
+    Grundsicherung im Alter 3,3 (2019) → 3,9 (2024); districts 211 and 212 tied at 13,5 as published
+    (13,54 and 13,46), 213 hidden (40,0)."""
+    rows = [
+        _row("sgb2_quote", 2024, 0, 810, 10000),
+        _row("sgb2_quote", 2023, 0, 790, 10000),
+        _row("sgb2_quote", 2019, 0, 770, 10000),
+        _row("grundsicherung_alter", 2019, 0, 330, 10000),
+        _row("grundsicherung_alter", 2024, 0, 390, 10000),
+        _row("sgb2_quote", 2024, 211, 1354, 10000),
+        _row("sgb2_quote", 2024, 212, 1346, 10000),
+        _row("sgb2_quote", 2024, 213, 40, 100, status="sekundaer"),
+        _row("sgb2_quote", 2019, 211, 1400, 10000),
+        _row("sgb2_quote", 2019, 213, 30, 100),
+    ]
+    config = SimpleNamespace(year=2024, first_year=2019, confidentiality=SimpleNamespace(threshold=3))
+    context = ChapterContext(SimpleNamespace(config=config))
+    districts = pd.DataFrame(
+        {"kennziffer": [211, 212, 213], "stadtbezirk": ["Altstadt", "Weidenhausen", "Campusviertel"]}
+    )
+    grammar = pd.DataFrame(
+        {
+            "kennziffer": [211, 212, 213],
+            "stadtbezirk": ["Altstadt", "Weidenhausen", "Campusviertel"],
+            "nominativ": ["die Altstadt", "Weidenhausen", "das Campusviertel"],
+            "dativ": ["in der Altstadt", "in Weidenhausen", "im Campusviertel"],
+            "genitiv": ["der Altstadt", "Weidenhausens", "des Campusviertels"],
+        }
+    )
+    context.__dict__.update(  # the cached properties, as the edition's files would fill them
+        indicators=pd.DataFrame(rows),
+        districts=districts,
+        district_grammar=sentences.DistrictGrammar.from_frame(grammar),
+    )
+    return context
+
+
+def test_an_extreme_names_every_tied_district_and_never_a_hidden_one(chapter):
+    text = chapter.extreme_sentence("sgb2_quote", "die SGB-II-Quote")
+    assert claims.page_claims(text) == [
+        (
+            "extrem|max|sgb2_quote|2024|211,212",
+            "In beiden Stadtbezirken mit ausgewiesenem Wert war die SGB-II-Quote gleich hoch (je 13,5).",
+        )
+    ]
+
+
+def test_a_rate_lower_but_rising_reads_aber(chapter):
+    text = chapter.rate_comparison_sentence(
+        "grundsicherung_alter",
+        "sgb2_quote",
+        "Altersarmut",
+        "Armut unter 65 Jahren",
+        words=FREQUENCY_WORDS,
+        verb="war in Marburg damit",
+        trend_subject="die Quote",
+    )
+    assert claims.page_claims(text) == [
+        (
+            "vergleich|2024|stadt|grundsicherung_alter|niedriger|stadt|sgb2_quote",
+            "Altersarmut war in Marburg damit seltener als Armut unter 65 Jahren (3,9 gegenüber 8,1 je 100).",
+        ),
+        (
+            "richtung|stadt|grundsicherung_alter|2019|2024|gestiegen",
+            "Seit 2019 ist die Quote aber um 0,6 Prozentpunkte gestiegen.",
+        ),
+    ]
+
+
+def test_a_rate_higher_and_rising_reads_without_aber(chapter):
+    text = chapter.rate_comparison_sentence(
+        "sgb2_quote", "grundsicherung_alter", "Die Quote", "die andere", trend_subject="sie"
+    )
+    assert claims.page_claims(text)[1] == (
+        "richtung|stadt|sgb2_quote|2019|2024|gestiegen",
+        "Seit 2019 ist sie um 0,4 Prozentpunkte gestiegen.",
+    )
+    assert "lag höher als die andere (8,1 gegenüber 3,9 je 100)" in text
+
+
+def test_the_change_since_last_year_and_between_earlier_years_are_named_as_such(chapter):
+    assert "Gegenüber dem Vorjahr ist die Quote um 0,2 Prozentpunkte gestiegen." in chapter.rate_change_sentence(
+        "sgb2_quote", "die Quote", 2023
+    )
+    assert chapter._since(2019, 2020) == "Von 2019 bis 2020"
+
+
+def test_a_district_is_compared_with_the_city_and_a_hidden_one_is_not(chapter):
+    text = chapter.district_comparison_sentence(211, "sgb2_quote", "die SGB-II-Quote")
+    assert claims.page_claims(text) == [
+        (
+            "vergleich|2024|211|sgb2_quote|höher|stadt|sgb2_quote",
+            "Die SGB-II-Quote lag in der Altstadt mit 13,5 höher als in der Gesamtstadt (8,1).",
+        ),
+        (
+            "richtung|211|sgb2_quote|2019|2024|gesunken",
+            "Seit 2019 ist die SGB-II-Quote in der Altstadt um 0,5 Prozentpunkte gesunken.",
+        ),
+    ]
+    hidden = chapter.district_comparison_sentence(213, "sgb2_quote", "die SGB-II-Quote")
+    assert hidden == "Im Campusviertel wird die SGB-II-Quote nicht ausgewiesen."
+    with pytest.raises(ValueError, match="hidden"):
+        chapter.comparison_text("sgb2_quote", kennziffer=213)
+
+
+def test_jedes_nte_kind_is_marked_with_its_n(chapter):
+    text = chapter.every_nth_text("sgb2_quote", sentences.CHILD)
+    assert claims.page_claims(text) == [("jede|stadt|sgb2_quote|2024|12", "etwa jedes 12. Kind")]
 
 
 # --- two editions: the sample and one from another seed --------------------------------------
