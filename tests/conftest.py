@@ -43,7 +43,14 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return run_result(args, cwd, env).stdout
 
 
-LONGEST_FIRST = ("test_verify.py", "test_fresh_clone.py", "test_pipeline.py", "test_reproducible.py")
+LONGEST_FIRST = (
+    "test_verify.py",
+    "test_fresh_clone.py",
+    "test_claims.py",
+    "test_pipeline.py",
+    "test_reproducible.py",
+    "test_browser.py",
+)
 """The modules that build editions, longest first. pytest-xdist hands out modules in collection order
 (``make test``: ``--dist loadfile``) and the suite ends when the last long module does, so they start
 first and the short modules fill the other worker."""
@@ -177,3 +184,29 @@ def import_closure(modules: set[str]) -> set[str]:
         if parent:
             todo.append(parent)
     return seen
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory, worker_id):
+    """The sample edition built once per test session in a fresh project: (edition, index page).
+
+    Read-only for its users (tests/test_pipeline.py, test_claims.py, test_browser.py, which may run in
+    different pytest-xdist workers): the first worker to need it builds it into the session's shared
+    temporary folder under a file lock, the others wait for it and read the same files."""
+    from filelock import FileLock
+
+    from sozialplanung.core.config import open_edition
+    from sozialplanung.pipeline import build
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the folder all workers of this session share
+    project = shared / "sample" / "project"
+    with FileLock(str(shared / "sample.lock")):
+        if not (project.parent / "built").is_file():
+            shutil.rmtree(project.parent, ignore_errors=True)
+            copy_project(project)
+            build(open_edition("2024", project), engine="nbconvert", progress=lambda message: None)
+            (project.parent / "built").touch()
+    edition = open_edition("2024", project)
+    return edition, edition.paths.site_dir / "index.html"

@@ -18,11 +18,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from sozialplanung.core.config import open_edition
-from sozialplanung.pipeline import build
-
-from conftest import copy_project
-
 pytestmark = pytest.mark.slow
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -50,10 +45,9 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("browser") / "project")
-    edition = open_edition("2024", project)
-    return build(edition, engine="nbconvert", progress=lambda message: None).parent
+def site(built_sample) -> Path:
+    edition, _index = built_sample
+    return edition.paths.site_dir
 
 
 @pytest.fixture(scope="module")

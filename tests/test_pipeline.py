@@ -28,7 +28,6 @@ from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
 from sozialplanung.execution.chapters import execute_chapters
 from sozialplanung.execution.profiles import execute_profiles
-from sozialplanung.pipeline import build
 from sozialplanung.site import search
 from sozialplanung.site.attack import read_facts
 from sozialplanung.site.gate import Finding, check_site
@@ -40,14 +39,6 @@ from test_search import run_search
 from conftest import copy_project, profile_only
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def built_sample(tmp_path_factory):
-    """The sample edition built once per test session in a fresh project: (edition, index page)."""
-    project = copy_project(tmp_path_factory.mktemp("sample") / "project")
-    edition = open_edition("2024", project)
-    return edition, build(edition, engine="nbconvert", progress=lambda message: None)
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,12 @@ import pandas as pd
 
 from sozialplanung.core.config import Edition, open_edition
 from sozialplanung.core.errors import DataError
-from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date
+from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_count, format_date, format_number
 from sozialplanung.data.ages import BROAD_AGE_GROUPS, population
 from sozialplanung.data.contract import TABLES
 from sozialplanung.data.districts import GRAMMAR_FILE, read_district_grammar
 from sozialplanung.data.load import INDICATOR_STATUS_COLUMNS, read_districts, read_frame, read_indicators, read_tables
-from sozialplanung.report import sentences
+from sozialplanung.report import claims, sentences
 from sozialplanung.report.figures import FigureOutput, bar_by_district, grouped_bars, line_over_years
 from sozialplanung.report.maps import tile_map
 from sozialplanung.report.tables import Column, ReportTable, cell_key, report_table
@@ -76,6 +76,11 @@ def count_span(text: str, key: str = "") -> str:
     meaning = f' data-zelle="{key}"' if key else ""
     return f'<span class="anzahl"{meaning}>{text}</span>'
 
+
+COMPARISON_WORDS = ("höher als", "niedriger als", "genauso hoch wie")
+"""How a rate compares with another (:func:`sentences.comparison`)."""
+FREQUENCY_WORDS = ("häufiger als", "seltener als", "genauso häufig wie")
+"""How a rate of people affected compares with another: "Altersarmut ist seltener als …"."""
 
 SYNTHETIC_SOURCE = "synthetische Beispieldaten (keine amtliche Statistik)"
 
@@ -242,12 +247,205 @@ class ChapterContext:
         frame = read_district_grammar(project.reference_dir / GRAMMAR_FILE, self.districts)
         return sentences.DistrictGrammar.from_frame(frame)
 
+    def _area(self, kennziffer: int) -> claims.Area:
+        return claims.CITY_AREA if kennziffer == ind.CITY else int(kennziffer)
+
+    def _published_value(self, indicator_id: str, year: int, kennziffer: int = ind.CITY) -> float | None:
+        """An indicator's rate as published (None where hidden or not applicable)."""
+        if kennziffer == ind.CITY:
+            return self.plotted_rate(self.city_row(indicator_id, year))
+        frame = self.by_district(indicator_id, year)
+        return frame.loc[frame["kennziffer"] == kennziffer, "angezeigt"].iloc[0]
+
     def extreme_sentence(self, indicator_id: str, subject: str, highest: bool = True, year: int | None = None) -> str:
         """Where an indicator is highest (or lowest) among the districts, as a sentence: every district
-        sharing the published extreme named, hidden values never (:func:`sentences.extreme_sentence`)."""
+        sharing the published extreme named, hidden values never (:func:`sentences.extreme_sentence`),
+        marked with its :class:`~sozialplanung.report.claims.Extreme` claim."""
+        year = year or self.year
         frame = self.by_district(indicator_id, year)
         values = dict(zip(frame["stadtbezirk"], frame["angezeigt"]))
-        return sentences.extreme_sentence(values, subject, highest=highest, place=self.district_grammar.place)
+        text = sentences.extreme_sentence(values, subject, highest=highest, place=self.district_grammar.place)
+        extreme = sentences.extremes(values, highest=highest)
+        codes = dict(zip(frame["stadtbezirk"], frame["kennziffer"]))
+        names = extreme.names if extreme is not None else ()
+        claim = claims.Extreme("max" if highest else "min", indicator_id, year, tuple(codes[n] for n in names))
+        return claims.annotate(text, claim)
+
+    def comparison_text(
+        self,
+        indicator_id: str,
+        other_id: str | None = None,
+        *,
+        words: tuple[str, str, str] = COMPARISON_WORDS,
+        year: int | None = None,
+        kennziffer: int = ind.CITY,
+        other_kennziffer: int = ind.CITY,
+    ) -> str:
+        """How one published rate compares with another, as the words between them ("höher als"), marked
+        with its :class:`~sozialplanung.report.claims.Comparison` claim: the city's rate of
+        ``indicator_id`` against that of ``other_id`` (default: the same indicator), or a district's
+        (``kennziffer``) against the city's. A hidden value raises ValueError (no sentence judges it)."""
+        return claims.annotate(*self._comparison(indicator_id, other_id, words, year, kennziffer, other_kennziffer))
+
+    def _comparison(
+        self,
+        indicator_id: str,
+        other_id: str | None,
+        words: tuple[str, str, str],
+        year: int | None = None,
+        kennziffer: int = ind.CITY,
+        other_kennziffer: int = ind.CITY,
+    ) -> tuple[str, claims.Comparison]:
+        year = year or self.year
+        other_id = other_id or indicator_id
+        value = self._published_value(indicator_id, year, kennziffer)
+        other = self._published_value(other_id, year, other_kennziffer)
+        text = sentences.comparison(value, other, words=words)
+        relation = {words[0]: "höher", words[1]: "niedriger", words[2]: "gleich"}[text]
+        claim = claims.Comparison(
+            year, self._area(kennziffer), indicator_id, relation, self._area(other_kennziffer), other_id
+        )
+        return text, claim
+
+    def count_comparison_text(
+        self,
+        table: str,
+        column: str,
+        where: dict[str, str],
+        other_where: dict[str, str],
+        *,
+        words: tuple[str, str, str] = ("mehr", "weniger", "genauso viele"),
+        year: int | None = None,
+    ) -> str:
+        """How two published city totals of one column compare ("mehr", "weniger", "genauso viele"),
+        marked with its claim; ``where``/``other_where`` name the codes of each (:meth:`city_totals`).
+        A hidden total raises ValueError."""
+        year = year or self.year
+        measures, values = [], []
+        for codes in (where, other_where):
+            totals = self.city_totals(table, column, **codes)
+            value = (
+                None if is_hidden(totals.attrs["status"].get(year)) else self.rule.count_or_none(totals.get(year, 0))
+            )
+            values.append(value)
+            measures.append(claims.total_measure(table, column, total_codes(table, codes)))
+        text = sentences.comparison(values[0], values[1], decimals=0, words=words)
+        relation = {words[0]: "höher", words[1]: "niedriger", words[2]: "gleich"}[text]
+        claim = claims.Comparison(year, claims.CITY_AREA, measures[0], relation, claims.CITY_AREA, measures[1])
+        return claims.annotate(text, claim)
+
+    def every_nth_text(self, indicator_id: str, noun: sentences.Noun, year: int | None = None) -> str:
+        """The city's rate per 100 as "etwa jedes 7. Kind" (:func:`sentences.every_nth`), marked with its
+        :class:`~sozialplanung.report.claims.EveryNth` claim; ValueError outside 0 < rate ≤ 50."""
+        year = year or self.year
+        value = self._published_value(indicator_id, year)
+        text = sentences.every_nth(value, noun)
+        nth = int(sentences.published(100 / sentences.published(value, 1), 0))
+        return claims.annotate(text, claims.EveryNth(claims.CITY_AREA, indicator_id, year, nth))
+
+    def _since(self, since: int, year: int) -> str:
+        """The span of a change at the start of a sentence: "Gegenüber dem Vorjahr", "Seit 2019",
+        "Von 2019 bis 2020"."""
+        if since == year - 1 == self.previous_year:
+            return "Gegenüber dem Vorjahr"
+        return f"Seit {since}" if year == self.year else f"Von {since} bis {year}"
+
+    def rate_change_sentence(
+        self,
+        indicator_id: str,
+        subject: str,
+        since: int | None = None,
+        *,
+        year: int | None = None,
+        kennziffer: int = ind.CITY,
+        contrast: bool = False,
+    ) -> str:
+        """How a rate changed, from the published values: "Seit 2019 ist die SGB-II-Quote um 0,3
+        Prozentpunkte gestiegen." ("Gegenüber dem Vorjahr …" for the year before, "Von 2019 bis 2020 …"
+        before the report year; "… unverändert geblieben"); ``contrast`` adds "aber" after the subject.
+        Where a value is hidden (a district's, ``kennziffer``), it says that the change is not published.
+        Marked with its :class:`~sozialplanung.report.claims.Change` claim."""
+        year, since = year or self.year, since or self.first_year
+        before = self._published_value(indicator_id, since, kennziffer)
+        after = self._published_value(indicator_id, year, kennziffer)
+        if sentences.is_missing(before) or sentences.is_missing(after):
+            return f"Wie sich {subject} {self._since(since, year).lower()} verändert hat, wird nicht ausgewiesen."
+        clause = sentences.change_clause(before, after).removeprefix("ist ")
+        text = f"{self._since(since, year)} ist {subject} {'aber ' if contrast else ''}{clause}."
+        way = sentences.direction(before, after)
+        return claims.annotate(text, claims.Change(self._area(kennziffer), indicator_id, since, year, way))
+
+    def count_change_sentence(
+        self, subject: str, table: str, column: str, since: int | None = None, *, year: int | None = None, **where: str
+    ) -> str:
+        """How a city total changed, in percent of the published counts: "Seit 2019 ist die Zahl der
+        Wohngeldhaushalte um 25,3 % gestiegen." (``subject`` in the nominative, lower case), marked
+        with its :class:`~sozialplanung.report.claims.Change` claim; where a total is hidden, that the
+        change cannot be shown."""
+        year, since = year or self.year, since or self.first_year
+        totals = self.city_totals(table, column, **where)
+        shown = [
+            None if is_hidden(totals.attrs["status"].get(y)) else self.rule.count_or_none(totals.get(y, 0))
+            for y in (since, year)
+        ]
+        if any(value is None for value in shown):
+            return (
+                f"Wie sich {subject} {self._since(since, year).lower()} verändert hat, "
+                "kann aus Gründen der Geheimhaltung nicht ausgewiesen werden."
+            )
+        before, after = shown
+        clause = sentences.change_clause(before, after, decimals=0, kind="percent").removeprefix("ist ")
+        measure = claims.total_measure(table, column, total_codes(table, where))
+        way = sentences.direction(before, after, decimals=0)
+        text = f"{self._since(since, year)} ist {subject} {clause}."
+        return claims.annotate(text, claims.Change(claims.CITY_AREA, measure, since, year, way))
+
+    def rate_comparison_sentence(
+        self,
+        indicator_id: str,
+        other_id: str,
+        subject: str,
+        other_subject: str,
+        *,
+        words: tuple[str, str, str] = COMPARISON_WORDS,
+        verb: str = "lag",
+        trend_subject: str | None = None,
+    ) -> str:
+        """Two city rates of the report year compared, and how the first changed since the first year:
+        "Altersarmut war in Marburg damit seltener als Armut unter 65 Jahren (3,1 gegenüber 13,5 je 100).
+        Seit 2019 ist die Quote aber um 0,4 Prozentpunkte gestiegen." — "aber" where the change runs
+        against the comparison (lower and rising, higher and falling). Without ``trend_subject`` the
+        second sentence is left out."""
+        relation, claim = self._comparison(indicator_id, other_id, words)
+        value, other = self.rate_text(indicator_id), self.rate_text(other_id)
+        both = f"({value} gegenüber {other} je 100)"
+        text = claims.annotate(
+            f"{sentences.capitalize_first(subject)} {verb} {relation} {other_subject} {both}.", claim
+        )
+        if trend_subject is None:
+            return text
+        now, then = self.city_row(indicator_id, self.year)["wert"], self.city_row(indicator_id, self.first_year)["wert"]
+        above = sentences.difference(self.city_row(other_id, self.year)["wert"], now)
+        change = sentences.difference(then, now)
+        contrast = above * change < 0  # lower but rising, or higher but falling
+        return f"{text} {self.rate_change_sentence(indicator_id, trend_subject, contrast=contrast)}"
+
+    def district_comparison_sentence(self, kennziffer: int, indicator_id: str, subject: str) -> str:
+        """A district's rate against the city's and how it changed since the first year: "Die SGB-II-Quote
+        lag am Oberen Richtsberg mit 25,1 höher als in der Gesamtstadt (8,1). Seit 2019 ist die SGB-II-Quote am
+        Oberen Richtsberg um 0,4 Prozentpunkte gesunken." ("bei null und damit niedriger als …" for a true
+        zero) — or, for a hidden value, that it is not published. Each statement marked with its claim."""
+        place = self.district_grammar.dative(kennziffer)
+        value = self._published_value(indicator_id, self.year, kennziffer)
+        capital = sentences.capitalize_first(subject)
+        if sentences.is_missing(value):
+            return f"{sentences.capitalize_first(place)} wird {subject} nicht ausgewiesen."
+        relation, claim = self._comparison(indicator_id, None, COMPARISON_WORDS, kennziffer=kennziffer)
+        level = "bei null und damit" if value == 0 else f"mit {format_number(sentences.published(value, 1), 1)}"
+        city = self.rate_text(indicator_id)
+        first = claims.annotate(f"{capital} lag {place} {level} {relation} in der Gesamtstadt ({city}).", claim)
+        change = self.rate_change_sentence(indicator_id, f"{subject} {place}", kennziffer=kennziffer)
+        return f"{first} {change}"
 
     def one_in_text(self, indicator_id: str, year: int | None = None) -> str:
         """``"7"`` for a rate of 14 per 100: "every 7th" as a whole number."""
