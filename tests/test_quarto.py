@@ -187,7 +187,8 @@ def test_quarto_pages_share_the_nbconvert_content(edition):
     assert str(render_overview(edition, site_map(edition))) in overview
     assert all(f'href="profil-{k}.html">{name}</a>' in overview for k, name, *_ in DISTRICTS)
     assert not (project / "methodik.qmd").exists()
-    assert str(render_accessibility(edition)) in (project / "barrierefreiheit.qmd").read_text(encoding="utf-8")
+    statement = str(render_accessibility(edition, site_map(edition)))
+    assert statement in (project / "barrierefreiheit.qmd").read_text(encoding="utf-8")
     assert "Stichtag 31.12.2024" in (project / "index.qmd").read_text(encoding="utf-8")
     assert NOTICE in (project / "_hinweis.html").read_text(encoding="utf-8")
     assert "Erzeugt mit: Quarto" in (project / "_herkunft.html").read_text(encoding="utf-8")

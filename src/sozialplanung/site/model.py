@@ -85,7 +85,7 @@ def build_model(edition: Edition, engine: str) -> SiteModel:
     generated = {
         START_PAGE: render_start(edition, read_indicator_frame(edition), site),
         site.overview.filename: render_overview(edition, site),
-        site.accessibility.filename: render_accessibility(edition),
+        site.accessibility.filename: render_accessibility(edition, site),
         site.search.filename: render_search(),
     }
     generated = {name: with_heading_ids(content) for name, content in generated.items()}

@@ -215,13 +215,15 @@ def render_overview(edition: Edition, site: SiteMap) -> Markup:
     )
 
 
-def render_accessibility(edition: Edition) -> Markup:
+def render_accessibility(edition: Edition, site: SiteMap) -> Markup:
+    """The accessibility statement; it names the page in Leichte Sprache where the edition has one."""
     config = edition.config
     return _render(
         "pages/barrierefreiheit.html.j2",
         edition_title=config.title,
         reference_date=format_date(config.reference_date),
         synthetic=config.data.synthetic,
+        easy_language=site.easy_language,
     )
 
 

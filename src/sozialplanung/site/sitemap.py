@@ -21,6 +21,7 @@ from sozialplanung.data import load
 START_PAGE = "index.html"
 PROFILE_PREFIX = "profil-"
 METHOD_CHAPTER_SUFFIX = "_methodik"
+EASY_LANGUAGE_SUFFIX = "_leichte_sprache"
 """The chapter whose id ends so explains definitions and confidentiality; the start page links it."""
 
 
@@ -140,6 +141,11 @@ class SiteMap:
     def navigation(self) -> tuple[Page, ...]:
         """The items of the main navigation: the profiles appear only as their overview."""
         return (self.start, *self.chapters, self.overview, self.accessibility)
+
+    @property
+    def easy_language(self) -> Page | None:
+        """The summary in Leichte Sprache (id ending in ``_leichte_sprache``), if the edition has one."""
+        return next((p for p in self.chapters if p.chapter_id.endswith(EASY_LANGUAGE_SUFFIX)), None)
 
     @property
     def front_matter(self) -> tuple[Page, ...]:
