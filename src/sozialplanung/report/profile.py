@@ -153,7 +153,7 @@ class DistrictProfile:
                     "und Rang kein geheim gehaltener Wert zurückrechnen lässt."
                 )
             return (
-                f"**Sozialindex:** {self.name} ist nicht in den Sozialindex {result.year} einbezogen: "
+                f"**Sozialindex:** Der Stadtbezirk {self.name} ist nicht in den Sozialindex {result.year} einbezogen: "
                 f"{reason}. {' '.join([*why, method_pointer(self.chapter)])}"
             ).rstrip()
         # Only districts whose status indicators are all published are in the index (see sozialindex).
@@ -163,7 +163,7 @@ class DistrictProfile:
             "Rang 1 = größte soziale Benachteiligung)"
         )
         text = (
-            f"**Sozialindex:** Im Sozialindex {result.year} hat {self.name} einen "
+            f"**Sozialindex:** Im Sozialindex {result.year} hat der Stadtbezirk {self.name} einen "
             f"**{STATUS_ADJECTIVE[row['status_class']]}** sozialen Status{rank}."
         )
         if isinstance(row["dynamics_class"], str):
@@ -221,9 +221,9 @@ class DistrictProfile:
         cells, threshold = self.pyramid_cells, format_count(self.chapter.rule.threshold)
         if cells.empty:
             return (
-                f"Für {self.name} wird keine Bevölkerungspyramide gezeigt: Auch in groben Altersgruppen "
-                f"lebten hier in mindestens einer Gruppe weniger als {threshold} Frauen oder Männer, und "
-                "eine so lückenhafte Pyramide ließe Rückschlüsse auf einzelne Personen zu."
+                f"Für den Stadtbezirk {self.name} wird keine Bevölkerungspyramide gezeigt: Auch in groben "
+                f"Altersgruppen lebten hier in mindestens einer Gruppe weniger als {threshold} Frauen oder "
+                "Männer, und eine so lückenhafte Pyramide ließe Rückschlüsse auf einzelne Personen zu."
             )
         if cells["aufteilung"].iloc[0] == COARSE:
             return (
