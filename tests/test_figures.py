@@ -113,6 +113,23 @@ def test_bar_labels_and_alt_text_show_a_true_zero_as_the_tables_do():
     )
 
 
+def test_bar_alt_text_names_every_district_tied_at_the_published_extreme():
+    from sozialplanung.report.figures import bar_figure
+
+    # 36,62 and 36,58 are both published as 36,6; three districts have none (–), one 0,04 (0,0)
+    data = pd.DataFrame(
+        {
+            "stadtbezirk": ["Waldtal", "Oberer Richtsberg", "Lahnberge", "Dilschhausen", "Haddamshausen", "Moischt"],
+            "wert": [36.62, 36.58, 0.0, 0.0, 0.0, 0.04],
+        }
+    )
+    _figure, alt = bar_figure(data, title="Quote", axis_label="je 100")
+    assert alt == (
+        "Balkendiagramm: Quote. Höchster Wert: Oberer Richtsberg und Waldtal mit 36,6; niedrigster Wert: "
+        "Dilschhausen, Haddamshausen und Lahnberge mit – (nichts vorhanden)."
+    )
+
+
 def test_column_labels_show_zero_as_dash_and_hidden_as_dot_and_say_so():
     from sozialplanung.report.figures import grouped_figure
 

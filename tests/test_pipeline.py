@@ -314,3 +314,19 @@ def test_the_sample_site_is_searchable_and_every_result_links_to_an_existing_sec
     assert {"profil-243.html", "profil-244.html"} <= {hit["href"].split("#")[0] for hit in results[0]}
     assert any(hit["href"].startswith("03_wohnen.html") for hit in results[1])
     assert any(hit["href"].startswith("08_methodik.html#glossar") for hit in results[2])
+
+
+def test_running_text_never_sets_two_numbers_side_by_side_or_a_sign_after_um(built):
+    """ "am 31.12.2024 3.298 Menschen" reads as one number; "um +0,6 % verändert" says neither way."""
+    edition, _ = built
+    collisions, signed = [], []
+    for name, html in _pages(edition).items():
+        main = BeautifulSoup(html, "html.parser").find("main")
+        for element in main.find_all(["table", "figure", "nav", "script"]):
+            element.decompose()
+        text = " ".join(main.get_text(" ", strip=False).split())
+        year_then_number = r"\b(?:\d{1,2}\.\d{1,2}\.)?\d{4} \d[\d.,]*"
+        collisions += [f"{name}: …{m.group(0)}…" for m in re.finditer(year_then_number, text)]
+        signed += [f"{name}: …{m.group(0)}…" for m in re.finditer(r"\bum [+−-]\s?\d[\d.,]*", text)]
+    assert collisions == []
+    assert signed == []

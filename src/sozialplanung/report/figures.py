@@ -48,6 +48,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sozialplanung.core.formats import format_number
+from sozialplanung.report.sentences import extremes, join_names
 from sozialplanung.statistics.confidentiality import SYMBOL_CONFIDENTIAL, SYMBOL_ZERO
 
 # Dark, colour-blind-safe colours with at least 3:1 contrast against white.
@@ -148,6 +149,17 @@ def spoken_value(value: float, decimals: int) -> str:
     return f"{SYMBOL_ZERO} (nichts vorhanden)" if value == 0 else format_number(value, decimals)
 
 
+def _extreme_in_words(values: dict[str, float], decimals: int, highest: bool) -> str:
+    """Every district at the highest (lowest) shown value, as the sentences name it: "Lahnberge,
+    Dilschhausen und Haddamshausen mit – (nichts vorhanden)"."""
+    zeros = {name: value for name, value in values.items() if value == 0}
+    if not highest and zeros:  # "–" (nothing) lies below "0,0" (a little, rounded down), as the tables show
+        values = zeros
+    extreme = extremes(values, decimals, highest=highest)
+    shown = SYMBOL_ZERO + " (nichts vorhanden)" if extreme.exact_zero else format_number(extreme.value, decimals)
+    return f"{join_names(extreme.names)} mit {shown}"
+
+
 def _render(figure: Figure, alt: str, caption: str) -> FigureOutput:
     """The figure as PNG in one draw (the layout runs at its start; see the module's note)."""
     buffer = io.BytesIO()
@@ -225,10 +237,10 @@ def bar_figure(
     visible = ordered[shown]
     parts = [f"Balkendiagramm: {title}."]
     if len(visible):
-        top, bottom = visible.iloc[-1], visible.iloc[0]
+        values = dict(zip(visible["stadtbezirk"], visible["wert"]))
         parts.append(
-            f"Höchster Wert: {top['stadtbezirk']} mit {spoken_value(top['wert'], decimals)}; "
-            f"niedrigster Wert: {bottom['stadtbezirk']} mit {spoken_value(bottom['wert'], decimals)}."
+            f"Höchster Wert: {_extreme_in_words(values, decimals, highest=True)}; "
+            f"niedrigster Wert: {_extreme_in_words(values, decimals, highest=False)}."
         )
     if city_value is not None:
         parts.append(f"Gesamtstadt: {spoken_value(city_value, decimals)} (gestrichelte Linie).")

@@ -39,8 +39,8 @@ GLOSSARY: dict[str, str] = {
     "übernehmen die Wohnung bei Erfolg als Hauptmieterin oder Hauptmieter.",
     "Grad der Behinderung (GdB)": "Maß für die Schwere einer Behinderung; ab einem GdB von 50 gilt ein Mensch "
     "als schwerbehindert.",
-    "Statistischer Stadtbezirk": "Kleinräumige Gliederung der Stadt für die Statistik; Marburg hat seit 1996 "
-    "33 statistische Stadtbezirke, gruppiert in Stadtbereiche der Kernstadt und der Außenstadtteile.",
+    "Statistischer Stadtbezirk": "Kleinräumige Gliederung der Stadt für die Statistik, in Marburg seit 1996; "
+    "die Stadtbezirke sind in Stadtbereiche der Kernstadt und der Außenstadtteile gruppiert.",
     "Stichtag": "Tag, auf den sich eine Bestandszahl bezieht; in diesem Bericht der 31.12. des Berichtsjahres.",
 }
 

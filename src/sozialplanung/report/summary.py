@@ -279,7 +279,7 @@ TOPICS: tuple[Topic, ...] = (
         "Mindestsicherung insgesamt",
         "Hilfe zum Leben",
         Section("02_existenzsicherung", "Mindestsicherung insgesamt"),
-        count="Insgesamt waren am {stichtag} {count} Menschen auf Mindestsicherungsleistungen angewiesen.",
+        count="Am {stichtag} waren insgesamt {count} Menschen auf Mindestsicherungsleistungen angewiesen.",
         indicator="mindestsicherungsquote",
         subject="die Mindestsicherungsquote",
         easy_count="{count} Menschen in Marburg bekommen Hilfe zum Leben vom Staat.",
