@@ -12,8 +12,8 @@ import pytest
 
 from sozialplanung.core.anchors import heading_anchor, unique_anchor
 from sozialplanung.core.config import open_edition
+from sozialplanung.report import claims, sentences
 from sozialplanung.report import leichte_sprache as ls
-from sozialplanung.report import sentences
 from sozialplanung.report import summary as sm
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.statistics.confidentiality import PRIMARY, PUBLISHED
@@ -183,7 +183,10 @@ def test_the_population_change_is_the_relative_change_of_the_published_counts():
     rows = [_row(2023, 0, "auslaenderanteil", 100, 1000, 10.0), _row(2024, 0, "auslaenderanteil", 99, 990, 10.0)]
     finding = sm.population_finding(context(rows), TOPIC["bevoelkerung"])
     assert finding.count.value == 990 and finding.count_direction == "gesunken"
-    assert sm.standard_sentences(finding)[1] == "Gegenüber 2023 ist die Einwohnerzahl um 1,0 % gesunken."
+    assert sm.standard_sentences(finding)[1] == claims.annotate(
+        "Gegenüber 2023 ist die Einwohnerzahl um 1,0 % gesunken.",
+        claims.Change("stadt", "summe:bevoelkerung:anzahl:", 2023, 2024, "gesunken"),
+    )
     assert ls.easy_text(finding, {}).sentences[1] == "Das sind weniger Menschen als im Jahr 2023."
 
 

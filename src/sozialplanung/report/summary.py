@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from sozialplanung.core.anchors import heading_anchor
-from sozialplanung.report import sentences
-from sozialplanung.report.chapter import ChapterContext
+from sozialplanung.report import claims, sentences
+from sozialplanung.report.chapter import ChapterContext, total_codes
 from sozialplanung.statistics import indicators as ind
 from sozialplanung.statistics.confidentiality import is_hidden
 from sozialplanung.statistics.sozialindex import STATUS_CLASSES
@@ -495,7 +495,11 @@ def rate_sentence(finding: Finding) -> str:
     noun = sentences.PERCENTAGE_POINT if finding.per == 100 else sentences.POINT
     clause = sentences.change_clause(finding.previous_rate.value, rate.value, kind="points", noun=noun)
     before = "null" if finding.previous_rate.value == 0 else finding.previous_rate.text
-    return f"{text} Gegenüber {finding.previous_year} ({before}) {_inverted(clause, _pronoun(topic.subject))}."
+    change = f"Gegenüber {finding.previous_year} ({before}) {_inverted(clause, _pronoun(topic.subject))}."
+    claim = claims.Change(
+        claims.CITY_AREA, topic.indicator, finding.previous_year, finding.year, finding.rate_direction
+    )
+    return f"{text} {claims.annotate(change, claim)}"
 
 
 def count_change_sentence(finding: Finding) -> str:
@@ -503,7 +507,22 @@ def count_change_sentence(finding: Finding) -> str:
     if finding.count_direction is None:
         return ""
     clause = sentences.change_clause(finding.previous_count.value, finding.count.value, decimals=0, kind="percent")
-    return f"Gegenüber {finding.previous_year} {_inverted(clause, finding.topic.subject)}."
+    text = f"Gegenüber {finding.previous_year} {_inverted(clause, finding.topic.subject)}."
+    measure = _count_measure(finding.topic)
+    if measure is None:
+        return text
+    claim = claims.Change(claims.CITY_AREA, measure, finding.previous_year, finding.year, finding.count_direction)
+    return claims.annotate(text, claim)
+
+
+def _count_measure(topic: Topic) -> str | None:
+    """The city total a topic's count is, as claims name it (all residents for the population)."""
+    if topic.total is not None:
+        table, column, codes = topic.total
+        return claims.total_measure(table, column, total_codes(table, dict(codes)))
+    if topic.kind == "population":
+        return claims.total_measure("bevoelkerung", "anzahl")
+    return None
 
 
 def index_sentence(finding: Finding) -> str:
