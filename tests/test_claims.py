@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from sozialplanung.core.config import open_edition
+from sozialplanung.core.errors import PublishError
 from sozialplanung.pipeline import build
 from sozialplanung.report import claims, sentences
 from sozialplanung.report.chapter import FREQUENCY_WORDS, ChapterContext
@@ -176,6 +177,24 @@ def test_a_planted_false_claim_is_reported_with_page_and_text(values):
         ("02_existenzsicherung.html", "Am höchsten … in 213.", "extrem|max|sgb2_quote|2024|213"),
         ("02_existenzsicherung.html", "kaputt", "richtung|stadt|sgb2_quote"),
     ]
+
+
+def test_the_publish_gate_refuses_a_false_claim_naming_page_claim_and_text(values, tmp_path):
+    false = claims.annotate("Am höchsten … in 213.", Extreme("max", "sgb2_quote", 2024, (213,)))
+    (tmp_path / "02_existenzsicherung.html").write_text(f"<p>{false}</p>", encoding="utf-8")
+    failures = claims.check_site(tmp_path, values)
+    with pytest.raises(PublishError) as refused:
+        claims.refuse(failures)
+    message = str(refused.value)
+    assert "1 statement(s)" in message and "The previous edition stays in place" in message
+    assert "02_existenzsicherung.html: extrem|max|sgb2_quote|2024|213" in message and "in 213." in message
+    claims.refuse([])  # nothing to refuse
+
+
+def test_a_site_without_statements_needs_no_data(tmp_path):
+    (tmp_path / "index.html").write_text("<p>Keine Aussage über Zahlen.</p>", encoding="utf-8")
+    edition = SimpleNamespace(paths=None)  # reading the edition's data would fail
+    assert claims.check_edition_site(tmp_path, edition) == []
 
 
 # --- the ChapterContext helpers, with values worked out by hand ------------------------------------

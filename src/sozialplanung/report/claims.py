@@ -42,6 +42,7 @@ import pandas as pd
 from bs4 import BeautifulSoup
 
 from sozialplanung.core.config import Edition
+from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import round_half_up
 from sozialplanung.data.load import INDICATOR_STATUS_COLUMNS, read_frame, read_indicators, read_tables
 from sozialplanung.statistics.publication_plan import TOTAL_COLUMNS, parse_total_key
@@ -378,3 +379,22 @@ def check_site(site_dir: Path, values: PublishedValues) -> list[ClaimFailure]:
     for path in sorted(site_dir.glob("*.html")):
         failures += check_page(path.name, path.read_text(encoding="utf-8"), values)
     return failures
+
+
+def check_edition_site(site_dir: Path, edition: Edition) -> list[ClaimFailure]:
+    """:func:`check_site` against the published values of ``edition`` (the publish gate's check); a
+    site without marked statements needs no data."""
+    if not any(ATTRIBUTE in path.read_text(encoding="utf-8") for path in site_dir.glob("*.html")):
+        return []
+    return check_site(site_dir, PublishedValues.of_edition(edition))
+
+
+def refuse(failures: list[ClaimFailure]) -> None:
+    """Raise :class:`~sozialplanung.core.errors.PublishError` listing ``failures``, if there are any."""
+    if failures:
+        listed = "\n".join(f"  - {failure}" for failure in failures)
+        raise PublishError(
+            f"The publish gate found {len(failures)} statement(s) that the published numbers do not bear out:\n"
+            f"{listed}\nThe previous edition stays in place. Word these statements with the helpers of "
+            "sozialplanung.report.chapter, which compute them from the published values, and build again."
+        )

@@ -20,6 +20,7 @@ from pathlib import Path
 from sozialplanung.core.atomic import make_public, replace_directory
 from sozialplanung.core.parallel import side_by_side
 from sozialplanung.core.paths import TEMPLATES_DIR
+from sozialplanung.report import claims
 from sozialplanung.site import attack, gate
 from sozialplanung.site.downloads import download_footer, write_chapter_downloads
 from sozialplanung.site.manifest import write_manifest
@@ -66,21 +67,27 @@ def write_downloads(folder: Path, model: SiteModel) -> None:
 
 def finish_site(folder: Path, model: SiteModel) -> None:
     """``provenance.json``, ``manifest.json`` over every file, then the publish gate over the finished
-    folder: its checks of single cells and totals, then its attacker over every number the pages link
-    to the data (:mod:`~sozialplanung.site.attack`). A refused edition raises
+    folder: its checks of single cells and totals, its attacker over every number the pages link
+    to the data (:mod:`~sozialplanung.site.attack`), and the check of every marked statement against
+    the published values (:mod:`~sozialplanung.report.claims`). A refused edition raises
     :class:`~sozialplanung.core.errors.PublishError`, and
     :func:`~sozialplanung.core.atomic.replace_directory` throws the folder away."""
     write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
     write_manifest(folder)
     edition = model.edition
     threshold = edition.config.confidentiality.threshold
-    # Both read the finished folder and nothing else: they run side by side.
-    gate_findings, attacker_findings = side_by_side(
-        [partial(gate.check_site, folder, threshold), partial(attack.check_site, folder, edition)],
+    # They read the finished folder and the edition's data, nothing else: they run side by side.
+    gate_findings, attacker_findings, false_claims = side_by_side(
+        [
+            partial(gate.check_site, folder, threshold),
+            partial(attack.check_site, folder, edition),
+            partial(claims.check_edition_site, folder, edition),
+        ],
         workers=os.cpu_count() or 1,
     )
     gate.refuse(gate_findings, threshold)
     attack.refuse(attacker_findings)
+    claims.refuse(false_claims)
 
 
 def write_text(path: Path, text: str) -> None:
