@@ -98,7 +98,7 @@ def test_pages_are_german_html_with_title_and_viewport(built):
         assert soup.find("meta", attrs={"name": "viewport"}) is not None
         assert soup.title.string.endswith(f" – {EDITION_TITLE}")
         if page in titles:
-            assert soup.title.string == f"{titles[page]} – {EDITION_TITLE}"
+            assert soup.title.string == f"Entwurf: {titles[page]} – {EDITION_TITLE}"  # not released
         assert len(soup.find_all("h1")) == 1, f"{page} must have exactly one h1"
         skip = soup.find("a", class_="sprunglink")
         assert skip["href"] == "#inhalt" and skip.get_text() == "Zum Inhalt springen"

@@ -211,7 +211,7 @@ def test_quarto_profiles_have_their_title_downloads_and_neighbour_links(edition)
     write_project(build_model(edition, "quarto"), project)
     notebook = nbformat.read(project / "profil-212.ipynb", as_version=4)
     front = yaml.safe_load(notebook.cells[0].source.strip("-\n"))
-    assert front == {"title": "Stadtteilprofil Weidenhausen", "pagetitle": "Stadtteilprofil Weidenhausen"}
+    assert front == {"title": "Stadtteilprofil Weidenhausen", "pagetitle": "Entwurf: Stadtteilprofil Weidenhausen"}
     raw = (project / "profil-212.ipynb").read_text(encoding="utf-8")
     assert "downloads/profil-212/kennzahlen-212-2024.csv" in raw and "downloads/profil-212.xlsx" in raw
     assert PARAMETER_TEXT not in raw and "kennziffer =" not in raw

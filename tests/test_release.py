@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from sozialplanung.cli import app
 from sozialplanung.editions.datastore import add_raw_data
 from sozialplanung.editions.release import REPUBLISH, ReleaseError, release, release_problems, tag_name
+from sozialplanung.site.manifest import check_site
+from sozialplanung.site.provenance import read
 from sozialplanung.site.publish import publish
 
 from conftest import BIN, COMMAND_ENV, run
@@ -39,6 +41,8 @@ def ready(tmp_path, monkeypatch):
 def test_a_ready_edition_is_tagged_once(ready):
     root = ready.project.root
     assert release_problems(ready) == []
+    index = ready.paths.site_dir / "index.html"
+    assert "hinweis-entwurf" in index.read_text(encoding="utf-8")  # built before the tag: a draft
     result = CliRunner().invoke(app, ["release", "--edition", "2024", "--project-dir", str(root)])
     assert result.exit_code == 0, result.output
     assert "edition-2024" in result.output and "git push origin edition-2024" in result.output
@@ -46,6 +50,10 @@ def test_a_ready_edition_is_tagged_once(ready):
     assert run(["git", "rev-parse", "edition-2024^{commit}"], root).strip() == head
     message = run(["git", "tag", "-l", "--format=%(contents)", "edition-2024"], root)
     assert "Stichtag 31.12.2024" in message and f"Source commit: {head}" in message and ".dir" in message
+    # Published again after tagging: the released edition carries no draft mark, and it is intact.
+    page = index.read_text(encoding="utf-8")
+    assert "hinweis-entwurf" not in page and "Entwurf" not in page
+    assert read(ready.paths.site_dir).release.released and not check_site(ready.paths.site_dir)
     with pytest.raises(ReleaseError, match="exists already"):
         release(ready)
 

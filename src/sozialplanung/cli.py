@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.table import Table
 
 from sozialplanung.core.config import Edition, latest_edition, open_edition
 from sozialplanung.core.errors import SozialplanungError, ValidationFailed
+
+if TYPE_CHECKING:
+    from sozialplanung.site.diff import SiteDiff
 
 app = typer.Typer(
     help="Build the Sozialbericht of the Universitätsstadt Marburg from raw data to the HTML edition.",
@@ -278,6 +281,76 @@ def release(edition: EditionOption = None, project_dir: ProjectOption = Path("."
     with console.status("Checking the edition …"):
         tag = releasing.release(opened)
     console.print(f"[green]Released[/]: tagged {tag}. Publish the tag: git push origin {tag}", highlight=False)
+
+
+@app.command("diff")
+def diff(
+    old_site: Annotated[
+        Path, typer.Argument(help="The earlier build's site folder, e.g. a copy of outputs/2024/site.")
+    ],
+    new_site: Annotated[Path, typer.Argument(help="The later build's site folder.")],
+    output_format: Annotated[
+        str, typer.Option("--format", help="text (for the terminal), markdown (for a review ticket) or json.")
+    ] = "text",
+) -> None:
+    """List, page by page, the numbers (by cell key) and sentences that changed between two built sites.
+    Exit status 0: no differences; 1: differences; 2: an error (a folder missing or not a site)."""
+    from sozialplanung.site import diff as diffing
+
+    formats = ("text", "markdown", "json")
+    if output_format not in formats:
+        console.print(f"[bold red]Error:[/] unknown --format {output_format!r}; choose one of {', '.join(formats)}.")
+        raise typer.Exit(2)
+    try:
+        result = diffing.diff_sites(old_site, new_site)
+    except diffing.DiffError as exc:
+        console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if output_format == "json":
+        typer.echo(result.to_json(), nl=False)
+    elif output_format == "markdown":
+        typer.echo(result.to_markdown(), nl=False)
+    else:
+        _print_diff(result)
+    raise typer.Exit(0 if result.identical else 1)
+
+
+def _print_diff(result: SiteDiff) -> None:
+    """The terminal view: removed words red and struck through, added words green."""
+    from rich.text import Text
+
+    out = Console(highlight=False, soft_wrap=True)
+    styles = {"equal": "", "delete": "red strike", "insert": "bold green"}
+    out.print(Text.assemble(("old: ", "bold"), result.old, ("  new: ", "bold"), result.new))
+    for label, pages, style in (("Page added", result.added, "green"), ("Page removed", result.removed, "red")):
+        for page in pages:
+            out.print(Text.assemble((f"{label}: ", style), page))
+    for page in result.pages:
+        out.print()
+        out.print(Text.assemble((page.page, "bold cyan"), " – ", page.title))
+        for number in page.numbers:
+            out.print(
+                Text.assemble(
+                    "  number ",
+                    (number.key, "cyan"),
+                    ": ",
+                    (number.old or "(not shown)", "red"),
+                    " → ",
+                    (number.new or "(not shown)", "green"),
+                )
+            )
+        for sentence in page.sentences:
+            if sentence.kind == "removed":
+                out.print(Text.assemble(("  - ", "red"), (sentence.old, "red")))
+            elif sentence.kind == "added":
+                out.print(Text.assemble(("  + ", "green"), (sentence.new, "green")))
+            else:
+                words = Text("  ~ ", style="yellow")
+                for number, (operation, text) in enumerate(sentence.words()):
+                    words.append((" " if number else "") + text, style=styles[operation])
+                out.print(words)
+    out.print()
+    out.print(Text(result.summary(), style="bold"))
 
 
 @app.command()

@@ -10,21 +10,31 @@ what to do:
   default folder inside this checkout, from which no one else could fetch them;
 - the built site is intact (its files match its ``manifest.json``) and was built from exactly the
   commit being tagged (clean tree, same source commit, same raw-data version).
+
+Until the tag exists every build is a draft and says so on every page
+(:class:`sozialplanung.site.provenance.ReleaseState`). So after tagging, the site is published again,
+now without the draft mark; when DVC tracks it (a ``publish`` stage in ``dvc.lock``), the new site is
+recorded with ``dvc commit``, ``dvc.lock`` is committed and the tag moved onto that commit (its
+source commit is the same) and the site is pushed. A rebuild of the tag (``verify``) then gives the
+same bytes as the released site.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import SozialplanungError
 from sozialplanung.core.formats import format_date
-from sozialplanung.core.scm import git, git_state, in_git_repository, tag_commit, working_tree_changes
+from sozialplanung.core.scm import LOCK_FILE, dvc, git, git_state, in_git_repository, tag_commit, working_tree_changes
 from sozialplanung.editions.datastore import default_remote, pipeline_status, remotes, unpushed
 from sozialplanung.site.manifest import check_site
-from sozialplanung.site.provenance import data_version, read
+from sozialplanung.site.provenance import EDITION_TAG_PREFIX, data_version, edition_tag, read
 
-TAG_PREFIX = "edition-"
+TAG_PREFIX = EDITION_TAG_PREFIX
+PUBLISH_STAGE = "publish"
 SHOWN = 10
 REPUBLISH = "dvc repro --force --single-item publish"
 
@@ -34,7 +44,7 @@ class ReleaseError(SozialplanungError):
 
 
 def tag_name(edition: str) -> str:
-    return f"{TAG_PREFIX}{edition}"
+    return edition_tag(edition)
 
 
 def _listed(items: list[str]) -> str:
@@ -122,5 +132,43 @@ def release(edition: Edition) -> str:
         f"{edition.config.title} (Stichtag {format_date(edition.config.reference_date)})\n\n"
         f"Source commit: {built.git.commit}\nData: {built.data.path} md5 {built.data.md5}\n"
     )
-    git(["tag", "--annotate", name, "--message", message], edition.project.root, f"Tagging {name}")
+    root = edition.project.root
+    git(["tag", "--annotate", name, "--message", message], root, f"Tagging {name}")
+    try:
+        _publish_released(edition, built.engine)
+    except BaseException:
+        git(["tag", "--delete", name], root, f"Removing the tag {name} again")
+        raise
+    if _site_tracked_by_dvc(root):
+        dvc(["commit", "--force", "--quiet", PUBLISH_STAGE], root, "Recording the released site in dvc.lock")
+        git(["add", "--", LOCK_FILE], root, f"Staging {LOCK_FILE}")
+        git(
+            ["commit", "--quiet", "--message", f"Release {name}: the site without the draft mark", "--", LOCK_FILE],
+            root,
+            f"Committing {LOCK_FILE} of the released site",
+        )
+        git(["tag", "--force", "--annotate", name, "--message", message], root, f"Moving {name} onto {LOCK_FILE}")
+        dvc(["push", "--quiet", PUBLISH_STAGE], root, "Pushing the released site")
     return name
+
+
+def _publish_released(edition: Edition, engine: str) -> None:
+    """Publish the site again now that the tag exists: the released edition carries no draft mark."""
+    from sozialplanung.site.publish import publish  # the publishing engines are imported only here
+
+    publish(edition, engine=engine)
+    published = read(edition.paths.site_dir)
+    if published is None or published.draft:
+        raise ReleaseError(
+            f"The site published after tagging {tag_name(edition.config.edition)} is still marked as a draft; "
+            "the tag was removed again."
+        )
+
+
+def _site_tracked_by_dvc(root: Path) -> bool:
+    """Whether ``dvc.lock`` records a ``publish`` stage (the site is a DVC output)."""
+    lock = root / LOCK_FILE
+    if not lock.is_file():
+        return False
+    stages = (yaml.safe_load(lock.read_text(encoding="utf-8")) or {}).get("stages", {})
+    return PUBLISH_STAGE in stages

@@ -56,6 +56,36 @@ def render_build_warning(provenance: Provenance) -> Markup:
     return _render("pages/build_warning.html.j2", dirty=provenance.dirty)
 
 
+SHORT_COMMIT = 12
+DRAFT_TITLE = "Entwurf"
+
+
+def render_draft_mark(provenance: Provenance) -> Markup:
+    """The draft banner of every page of a build that is not the released edition (empty otherwise)."""
+    release, commit = provenance.release, provenance.git.commit
+    return _render(
+        "pages/draft.html.j2",
+        draft=provenance.draft,
+        repository=provenance.git.repository,
+        commit=commit[:SHORT_COMMIT] if commit else None,
+        commit_date=format_date(date.fromisoformat(release.commit_date)) if release.commit_date else "",
+        dirty=provenance.dirty,
+        edition=provenance.edition,
+        tag=release.tag,
+    )
+
+
+def render_notices(config: EditionConfig, provenance: Provenance) -> Markup:
+    """Everything every page says above its navigation, for both engines: the draft mark, the
+    synthetic-data notice and the warning about uncommitted changes (each empty when it does not apply)."""
+    return render_draft_mark(provenance) + render_notice(config) + render_build_warning(provenance)
+
+
+def page_title(page: Page, provenance: Provenance) -> str:
+    """The page's ``<title>`` (before the edition's title); a draft says so first."""
+    return f"{DRAFT_TITLE}: {page.title}" if provenance.draft else page.title
+
+
 def render_provenance(provenance: Provenance) -> Markup:
     """The provenance block of every page's footer (the same facts as ``provenance.json``)."""
     data = provenance.data
@@ -261,9 +291,10 @@ def render_layout(edition: Edition, site: SiteMap, page: Page, content: Markup, 
     return _environment.get_template("page.html.j2").render(
         edition_title=edition.config.title,
         page=page,
+        title=page_title(page, provenance),
         navigation=navigation(site, page),
         content=content,
-        notice=render_notice(edition.config) + render_build_warning(provenance),
+        notice=render_notices(edition.config, provenance),
         provenance=render_provenance(provenance),
         browse=render_browse(site, page),
         search_page=site.search,

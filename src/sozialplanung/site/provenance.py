@@ -8,6 +8,13 @@ The data version is the DVC hash of the edition's raw-data folder, computed here
 computes it (md5 of every file, then md5 of the sorted JSON list of ``{"md5", "relpath"}``, with
 ``.dir`` appended), so it equals the ``md5`` in the raw folder's ``.dvc`` file or in ``dvc.lock`` and
 needs neither the ``dvc`` command nor an up-to-date lock file.
+
+Whether the build is a **released edition** is recorded too (:class:`ReleaseState`): it is when it
+is built, from a clean working tree, from the source commit of the edition's tag ``edition-<year>``
+(the tag's commit may add ``dvc.lock`` on top of it). Every other build is a draft, and every page
+says so. The tag is looked up when the site is built, so ``sozialbericht release`` tags the commit
+first and then publishes the site again (:mod:`sozialplanung.editions.release`); ``verify``, which
+rebuilds a clone of the tag, sees the same tag and builds the same bytes.
 """
 
 from __future__ import annotations
@@ -20,10 +27,12 @@ from importlib import metadata
 from pathlib import Path
 
 from sozialplanung.core.config import Edition
-from sozialplanung.core.scm import GitState, git_state
+from sozialplanung.core.scm import GitState, git, git_state, source_pathspec, tag_commit
 from sozialplanung.site.manifest import file_digest
 
 PROVENANCE_FILE = "provenance.json"
+EDITION_TAG_PREFIX = "edition-"
+"""A released edition is the git tag ``edition-<edition>``."""
 VERSIONED_PACKAGES = (
     "sozialplanung",
     "pandas",
@@ -48,6 +57,25 @@ class DataVersion:
     size: int
 
 
+def edition_tag(edition: str) -> str:
+    """The git tag of a released edition: ``edition-2024``."""
+    return f"{EDITION_TAG_PREFIX}{edition}"
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """Whether a build is the released edition, and the commit date a draft is shown with.
+
+    ``released`` is true only for a build from a clean tree whose source commit is the source
+    commit of the edition's tag; ``commit_date`` is the source commit's committer date
+    (``YYYY-MM-DD``), a property of the commit, never the time of the build.
+    """
+
+    tag: str
+    released: bool = False
+    commit_date: str | None = None
+
+
 @dataclass(frozen=True)
 class Provenance:
     edition: str
@@ -61,6 +89,12 @@ class Provenance:
     params_sha256: str
     parameters: dict
     software: dict[str, str]
+    release: ReleaseState
+
+    @property
+    def draft(self) -> bool:
+        """True for every build that is not the released edition (see :class:`ReleaseState`)."""
+        return not (self.exact and self.release.released)
 
     @property
     def dirty(self) -> bool:
@@ -83,6 +117,7 @@ class Provenance:
             "data": asdict(self.data) | {"hash": "md5"},
             "parameters": {"file": self.params_file, "sha256": self.params_sha256, "values": self.parameters},
             "software": self.software,
+            "release": asdict(self.release),
         }
 
     def to_json(self) -> str:
@@ -103,6 +138,8 @@ class Provenance:
             params_sha256=data["parameters"]["sha256"],
             parameters=data["parameters"]["values"],
             software=data["software"],
+            # Sites built before the draft mark existed record no release state: they count as drafts.
+            release=ReleaseState(**data.get("release", {"tag": edition_tag(data["edition"])})),
         )
 
 
@@ -110,19 +147,35 @@ def collect(edition: Edition, engine: str) -> Provenance:
     """The provenance of a build of ``edition`` now, in its project folder."""
     config, project = edition.config, edition.project
     params_file = project.params_file(config.edition)
+    state = git_state(project.root)
     return Provenance(
         edition=config.edition,
         title=config.title,
         reference_date=config.reference_date.isoformat(),
         synthetic=config.data.synthetic,
         engine=engine,
-        git=git_state(project.root),
+        git=state,
         data=data_version(edition.paths.raw_dir, config.data.raw_dir),
         params_file=project.relative(params_file),
         params_sha256=hashlib.sha256(params_file.read_bytes()).hexdigest() if params_file.is_file() else "",
         parameters=config.model_dump(mode="json"),
         software=software_versions(),
+        release=release_state(project.root, config.edition, state),
     )
+
+
+def release_state(project_root: Path, edition: str, state: GitState) -> ReleaseState:
+    """Whether a build of ``edition`` with git state ``state`` is the released edition."""
+    tag = edition_tag(edition)
+    if not state.repository or state.commit is None:
+        return ReleaseState(tag=tag)
+    commit_date = git(["log", "-1", "--format=%cs", state.commit], project_root, "Reading the commit date").strip()
+    tagged = tag_commit(project_root, tag)
+    if tagged is None or state.dirty:
+        return ReleaseState(tag=tag, commit_date=commit_date)
+    # The tag's commit may only add dvc.lock to the source commit (see GitState).
+    source = git(["log", "-1", "--format=%H", tagged, *source_pathspec()], project_root, f"Reading tag {tag}").strip()
+    return ReleaseState(tag=tag, released=source == state.commit, commit_date=commit_date)
 
 
 def read(site_dir: Path) -> Provenance | None:

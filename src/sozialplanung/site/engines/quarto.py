@@ -27,7 +27,8 @@ from sozialplanung.core.errors import QuartoError
 from sozialplanung.site.downloads import link_notebook_downloads
 from sozialplanung.site.install import copy_stylesheet, write_text
 from sozialplanung.site.model import Document, SiteModel
-from sozialplanung.site.pages import render_browse, render_build_warning, render_notice, render_provenance
+from sozialplanung.site.pages import page_title, render_browse, render_notices, render_provenance
+from sozialplanung.site.provenance import Provenance
 from sozialplanung.site.sitemap import START_PAGE, Page, SiteMap
 
 OUTPUT_DIR = "_site"
@@ -157,8 +158,8 @@ def quarto_config(title: str, site: SiteMap) -> dict:
     }
 
 
-def _front_matter(page: Page) -> str:
-    fields = {"title": page.heading, "pagetitle": page.title}
+def _front_matter(page: Page, provenance: Provenance) -> str:
+    fields = {"title": page.heading, "pagetitle": page_title(page, provenance)}
     return "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n"
 
 
@@ -167,16 +168,16 @@ def _raw_html(content: Markup) -> str:
     return f"```{{=html}}\n{content}\n```"
 
 
-def _qmd(page: Page, content: Markup) -> str:
-    return f"{_front_matter(page)}\n{_raw_html(content)}\n"
+def _qmd(page: Page, content: Markup, provenance: Provenance) -> str:
+    return f"{_front_matter(page, provenance)}\n{_raw_html(content)}\n"
 
 
-def _quarto_notebook(site: SiteMap, document: Document) -> nbformat.NotebookNode:
+def _quarto_notebook(site: SiteMap, document: Document, provenance: Provenance) -> nbformat.NotebookNode:
     """A document's notebook for Quarto: front matter first, download lines under its tables and
     the links to its neighbours last (cells with fixed ids: the project is the same every time)."""
     notebook = copy.deepcopy(document.notebook)  # the model stays as read
     link_notebook_downloads(notebook, document.download_id, document.table_ids)
-    front_matter = nbformat.v4.new_raw_cell(_front_matter(document.page))
+    front_matter = nbformat.v4.new_raw_cell(_front_matter(document.page, provenance))
     front_matter.id = "front-matter"
     notebook.cells.insert(0, front_matter)
     browse = render_browse(site, document.page).strip()
@@ -195,13 +196,13 @@ def write_project(model: SiteModel, project: Path) -> None:
     project.mkdir(parents=True)
     settings = yaml.safe_dump(quarto_config(model.edition.config.title, site), allow_unicode=True, sort_keys=False)
     write_text(project / "_quarto.yml", settings)
-    notice = render_notice(model.edition.config) + render_build_warning(model.provenance)
+    notice = render_notices(model.edition.config, model.provenance)
     write_text(project / NOTICE_FILE, str(notice) + "\n")
     write_text(project / PROVENANCE_FILE, str(render_provenance(model.provenance)) + "\n")
     copy_stylesheet(project)
     for document in model.documents:
-        notebook = _quarto_notebook(site, document)
+        notebook = _quarto_notebook(site, document, model.provenance)
         write_text(project / _source_name(document.page), nbformat.writes(notebook) + "\n")
     for page in site.pages:
         if not page.from_notebook:
-            write_text(project / _source_name(page), _qmd(page, model.generated[page.filename]))
+            write_text(project / _source_name(page), _qmd(page, model.generated[page.filename], model.provenance))
