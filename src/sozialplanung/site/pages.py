@@ -19,6 +19,8 @@ from sozialplanung.core.config import Edition, EditionConfig
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_change, format_count, format_date, round_half_up
 from sozialplanung.core.paths import TEMPLATES_DIR
+from sozialplanung.site.citation import licence_notice
+from sozialplanung.site.datapackage import DATAPACKAGE_FILE
 from sozialplanung.site.manifest import MANIFEST_FILE
 from sozialplanung.site.provenance import PROVENANCE_FILE, Provenance, flat_parameters
 from sozialplanung.site.sitemap import Page, SiteMap
@@ -53,6 +55,14 @@ def render_notice(config: EditionConfig) -> Markup:
 def render_build_warning(provenance: Provenance) -> Markup:
     """A warning at the top of every page of a build from uncommitted changes (empty otherwise)."""
     return _render("pages/build_warning.html.j2", dirty=provenance.dirty)
+
+
+def render_licence(config: EditionConfig) -> Markup:
+    """The publisher and licence notice of every page's footer, with the link to the open data."""
+    before, title, url = licence_notice(config)
+    return _render(
+        "pages/licence.html.j2", before=before, licence_title=title, licence_url=url, datapackage=DATAPACKAGE_FILE
+    )
 
 
 def render_provenance(provenance: Provenance) -> Markup:
@@ -187,6 +197,10 @@ def render_start(edition: Edition, frame: pd.DataFrame, site: SiteMap) -> Markup
         method_chapter=site.method_chapter,
         overview=site.overview,
         districts=format_count(len(site.districts)),
+        datapackage=DATAPACKAGE_FILE,
+        publisher=config.publication.publisher,
+        licence_title=config.publication.licence.title,
+        licence_url=config.publication.licence.url,
     )
 
 
@@ -255,6 +269,7 @@ def render_layout(edition: Edition, site: SiteMap, page: Page, content: Markup, 
         navigation=navigation(site, page),
         content=content,
         notice=render_notice(edition.config) + render_build_warning(provenance),
+        licence=render_licence(edition.config),
         provenance=render_provenance(provenance),
         browse=render_browse(site, page),
     )
