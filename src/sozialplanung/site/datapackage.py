@@ -3,7 +3,7 @@
 :func:`write_datapackage` writes, beside the German CSV and XLSX downloads::
 
     downloads/datapackage.json                      the descriptor: schemas, units, licence, sources
-    downloads/daten/kennzahlen.csv                  every indicator x district x year, as published
+    downloads/daten/kennzahlen.csv                  every indicator x district x year: its rate
     downloads/daten/kennzahlen-definitionen.csv     what each indicator counts (numerator, denominator, unit)
     downloads/daten/<page>/<table_id>.csv           every table of every page, as published
 
@@ -11,15 +11,20 @@ The data files are plain tabular CSV for machines (``,``, ``.`` as decimal point
 separator, UTF-8 without BOM, CRLF) with one header row and nothing below the data; their German
 titles, units, notes and sources are in the descriptor, built with the frictionless library.
 
-Nothing is published that the pages do not publish, and the same way: each indicator cell is
-formatted by :class:`~sozialplanung.statistics.confidentiality.Confidentiality` from the statuses of
-the confidentiality model (``indikatoren_status.csv``), exactly as the tables and the start page do,
+Every cell is what a page shows or would show: each indicator rate is formatted by
+:class:`~sozialplanung.statistics.confidentiality.Confidentiality` from the statuses of the
+confidentiality model (``indikatoren_status.csv``), exactly as the tables and the start page do,
 and then read back as a number. In ``kennzahlen.csv`` a hidden value (``.``) or one without a base
-(``x``) leaves its value column empty and names the symbol in the column beside it (``wert_zeichen``
-…); a true zero (``–``) is the number 0 with the symbol ``–``. The table resources keep the page's
-``.`` and ``x`` in the cell (declared as missing values of the schema) and write ``–`` as 0. The
-numerators and denominators of every indicator, district and year are part of the model's
-publication plan (:mod:`~sozialplanung.statistics.publication_plan`), which protects them jointly.
+(``x``) leaves its value column empty and names the symbol in the column beside it (``wert_zeichen``);
+a true zero (``–``) is the number 0 with the symbol ``–``. The table resources keep the page's
+``.`` and ``x`` in the cell (declared as missing values of the schema) and write ``–`` as 0.
+
+The indicator resource holds the rates only, not their numerators and denominators: published for
+every district and year together, the denominators (residents by age group) pin hidden ones by
+difference (under 15 = under 65 − 15 to 64), as the publish gate's attacker
+(:func:`~sozialplanung.site.attack.attack`) finds when given them; given the rates (one decimal)
+besides the pages, it narrows no hidden count below the protection range. Counts appear only in the
+tables that the pages show, as they show them.
 
 ``created`` is the edition's Stichtag (as in the XLSX workbooks), never the clock: two builds write
 the same bytes.
@@ -145,12 +150,8 @@ def machine_cell(text: str) -> tuple[str, str]:
 
 
 def indicator_cells(row: Any, rule: Confidentiality) -> list[str]:
-    """``wert, wert_zeichen, zaehler, zaehler_zeichen, nenner, nenner_zeichen`` of one indicator row,
-    each formatted as the pages show it and then read back."""
-    rate = rule.rate_cell(row.wert, row.zaehler, row.nenner, row.wert_status)
-    numerator = rule.count_cell(int(row.zaehler), row.zaehler_status)
-    denominator = rule.count_cell(int(row.nenner), row.nenner_status)
-    return [cell for text in (rate, numerator, denominator) for cell in machine_cell(text)]
+    """``wert, wert_zeichen`` of one indicator row: the rate formatted as the pages show it, read back."""
+    return list(machine_cell(rule.rate_cell(row.wert, row.zaehler, row.nenner, row.wert_status)))
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +178,7 @@ def indicators_file(config: EditionConfig, frame: pd.DataFrame, names: dict[int,
     rule = Confidentiality(config.confidentiality.threshold)
     ids = [definition.id for definition in INDICATORS if definition.id in set(frame["indikator"])]
     header = ["indikator", "jahr", "kennziffer", "stadtbezirk"]
-    header += ["wert", "wert_zeichen", "zaehler", "zaehler_zeichen", "nenner", "nenner_zeichen"]
+    header += ["wert", "wert_zeichen"]
     rows = [header]
     for row in _order(frame).itertuples(index=False):
         rows.append(
@@ -212,20 +213,6 @@ def indicators_file(config: EditionConfig, frame: pd.DataFrame, names: dict[int,
             "description": "Wert der Kennzahl, eine Nachkommastelle, in der Einheit der Definition "
             f"(Spalte einheit in {DEFINITIONS_RESOURCE}; je 100 = Prozent)",
         },
-        {
-            "name": "zaehler",
-            "type": "integer",
-            "title": "Zähler",
-            "description": "Anzahl im Zähler der Kennzahl",
-            "unit": "Anzahl",
-        },
-        {
-            "name": "nenner",
-            "type": "integer",
-            "title": "Nenner",
-            "description": "Anzahl der Bezugsgröße (Nenner) der Kennzahl",
-            "unit": "Anzahl",
-        },
     ]
     by_name = {field["name"]: Field.from_descriptor(field) for field in fields}
     schema = Schema(
@@ -239,7 +226,7 @@ def indicators_file(config: EditionConfig, frame: pd.DataFrame, names: dict[int,
     )
     description = (
         f"Alle Kennzahlen für die Gesamtstadt (Kennziffer 0) und die statistischen Stadtbezirke, "
-        f"{config.first_year} bis {config.year}, mit Zähler und Nenner, wie der Bericht sie veröffentlicht. "
+        f"{config.first_year} bis {config.year}, wie der Bericht sie veröffentlicht. "
         f"Werte, die auf weniger als {config.confidentiality.threshold} Fällen beruhen oder aus denen sich solche "
         "Werte errechnen ließen, sind geheim gehalten: Die Zahl bleibt leer, die Zeichen-Spalte enthält „.“."
     )
