@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from IPython.core.formatters import DisplayFormatter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from sozialplanung.core.config import load_config
 from sozialplanung.core.errors import PublishError
 from sozialplanung.report.tables import Column, report_table
 from sozialplanung.site.downloads import (
@@ -441,11 +442,36 @@ def test_a_chapter_without_tables_gets_no_files(tmp_path):
 
 def test_footer_names_the_edition_and_synthetic_data(tmp_path):
     config = make_edition(tmp_path / "projekt").config
+    licence = (
+        "Herausgeber: Universitätsstadt Marburg, Fachdienst Sozialplanung. Lizenz: Datenlizenz Deutschland – "
+        "Namensnennung – Version 2.0 (https://www.govdata.de/dl-de/by-2-0)"
+    )
     assert download_footer(config) == [
         "Sozialbericht der Universitätsstadt Marburg 2024, Stichtag 31.12.2024",
         "Synthetische Beispieldaten – keine amtliche Statistik. Alle Zahlen dieser Ausgabe sind künstlich erzeugt.",
+        licence,
     ]
     real = make_edition(tmp_path / "echt", synthetic=False)
     assert download_footer(real.config) == [
         "Sozialbericht der Universitätsstadt Marburg 2024, Stichtag 31.12.2024",
+        licence,
     ]
+
+
+def test_footer_names_the_licence_the_edition_configures(tmp_path):
+    edition = make_edition(tmp_path / "projekt")
+    params = edition.paths.project.params_file("2024")
+    params.write_text(
+        params.read_text(encoding="utf-8")
+        + "publication:\n  publisher: Stadt Musterstadt, Statistikstelle\n  licence:\n    name: cc-by-4.0\n"
+        "    title: Creative Commons Namensnennung 4.0 International\n"
+        "    url: https://creativecommons.org/licenses/by/4.0/\n",
+        encoding="utf-8",
+    )
+    config = load_config(params)
+    assert download_footer(config)[-1] == (
+        "Herausgeber: Stadt Musterstadt, Statistikstelle. Lizenz: Creative Commons Namensnennung 4.0 International "
+        "(https://creativecommons.org/licenses/by/4.0/)"
+    )
+    csv_text = table_csv(sgb2_table().payload(), download_footer(config)).decode("utf-8-sig")
+    assert csv_text.rstrip("\r\n").endswith("(https://creativecommons.org/licenses/by/4.0/)")

@@ -301,11 +301,13 @@ def test_no_code_stream_output_parameters_or_traceback_is_published(built):
 
 
 def test_no_url_to_any_host_and_scripts_only_the_editions_own_for_its_search(built):
-    _, site = built
+    edition, site = built
     files = text_files(site)
     assert any(name.endswith(".csv") for name in files) and not any(name.endswith(".xlsx") for name in files)
+    licence = edition.config.publication.licence.url  # the one address named on purpose: a link, never loaded
     for name, text in files.items():
-        assert not re.search(r"https?://", text, re.IGNORECASE), name
+        assert not re.search(rf"(?:src|srcset|poster|data)=\"{re.escape(licence)}", text), name
+        assert not re.search(r"https?://", text.replace(licence, ""), re.IGNORECASE), name
         assert "//cdn" not in text.lower() and "@import" not in text, name
         if name.endswith(".html"):
             scripts = BeautifulSoup(text, "html.parser").find_all("script")
@@ -446,8 +448,10 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     second = publish(make_edition(tmp_path / "zwei"), engine="nbconvert").parent
     assert site_files(first) == site_files(second)
     # pages, stylesheet, search index and script, provenance.json, manifest.json and a CSV plus a
-    # workbook for each page with a table (chapters 1 and 3, every profile)
-    assert len(site_files(first)) == len(PAGES) + 5 + 2 * (2 + len(DISTRICTS))
+    # workbook for each page with a table (chapters 1 and 3, every profile); the open data:
+    # datapackage.json, the indicators, their definitions and a data CSV per table
+    tables = 2 + len(DISTRICTS)
+    assert len(site_files(first)) == len(PAGES) + 5 + 2 * tables + 3 + tables
 
 
 def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):

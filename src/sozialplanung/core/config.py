@@ -135,6 +135,39 @@ class ProfilesConfig(_Frozen):
     )
 
 
+class LicenceConfig(_Frozen):
+    """The licence of everything an edition publishes: tables, figures, downloads and open data."""
+
+    name: str = Field(
+        "dl-de-by-2.0",
+        pattern=r"^[-a-z0-9._/]+$",
+        description="Machine-readable licence id, as the Open Definition names it (datapackage.json)",
+    )
+    title: str = Field("Datenlizenz Deutschland – Namensnennung – Version 2.0", min_length=1)
+    url: str = Field("https://www.govdata.de/dl-de/by-2-0", pattern=r"^https?://\S+$")
+
+
+class PublicationConfig(_Frozen):
+    """Who publishes an edition, under which licence, and how it is cited. An edition without the
+    ``publication`` section publishes under the Datenlizenz Deutschland – Namensnennung 2.0."""
+
+    author: str = Field("Universitätsstadt Marburg", min_length=1, description="Named first in every citation")
+    publisher: str = Field(
+        "Universitätsstadt Marburg, Fachdienst Sozialplanung",
+        min_length=1,
+        description="The office that publishes the edition (page footer, datapackage.json)",
+    )
+    year: int | None = Field(
+        None, ge=1990, le=2101, description="Year of publication in citations; None: the year after the Stichtag"
+    )
+    url: str | None = Field(
+        None,
+        pattern=r"^https?://\S+$",
+        description="Web address of the published site; citations then link absolutely, else relative to the site",
+    )
+    licence: LicenceConfig = LicenceConfig()
+
+
 CHAPTER_ID_PATTERN = r"^\d\d_[a-z0-9_]+$"
 """A chapter id: two digits (its place in the report), an underscore, a lower-case name."""
 
@@ -158,6 +191,7 @@ class EditionConfig(_Frozen):
     index: IndexConfig = IndexConfig()
     maps: MapsConfig = MapsConfig()
     profiles: ProfilesConfig = ProfilesConfig()
+    publication: PublicationConfig = PublicationConfig()
 
     @field_validator("chapters", mode="before")
     @classmethod
@@ -176,7 +210,15 @@ class EditionConfig(_Frozen):
         ids = [c.id for c in self.chapters]
         if len(set(ids)) != len(ids):
             raise ValueError("chapter ids must be unique")
+        if self.publication.year is not None and self.publication.year < self.year:
+            raise ValueError(f"publication.year must not be before the edition's year {self.year}")
         return self
+
+    @property
+    def publication_year(self) -> int:
+        """The year citations name: ``publication.year``, else the year after the Stichtag (a report on
+        the 31.12. appears in the following year)."""
+        return self.publication.year or self.reference_date.year + 1
 
     @property
     def years(self) -> list[int]:

@@ -43,6 +43,7 @@ from sozialplanung.core.config import EditionConfig
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_date
 from sozialplanung.report.tables import SHEET_NAME_MAX, TABLE_ID_PATTERN, TABLE_MIMETYPE
+from sozialplanung.site.citation import licence_line
 from sozialplanung.site.cleaning import is_hidden
 
 DOWNLOADS_DIR = "downloads"
@@ -198,12 +199,14 @@ def link_notebook_downloads(notebook: Any, chapter_id: str, table_ids: Collectio
 
 
 def download_footer(config: EditionConfig) -> list[str]:
-    """The lines every download of an edition ends with: edition, Stichtag, synthetic-data notice."""
+    """The lines every download of an edition ends with: edition, Stichtag, synthetic-data notice,
+    publisher and licence (:func:`~sozialplanung.site.citation.licence_line`)."""
     lines = [f"{config.title}, Stichtag {format_date(config.reference_date)}"]
     if config.data.synthetic:
         lines.append(
             "Synthetische Beispieldaten – keine amtliche Statistik. Alle Zahlen dieser Ausgabe sind künstlich erzeugt."
         )
+    lines.append(licence_line(config))
     return lines
 
 

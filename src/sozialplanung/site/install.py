@@ -1,4 +1,4 @@
-"""The last steps of every engine: downloads, provenance, manifest, the publish gate, the swap.
+"""The last steps of every engine: downloads and open data, provenance, manifest, the publish gate, the swap.
 
 :func:`install_site` lets an engine render the site model into a temporary sibling folder, adds
 what every edition has whatever engine rendered it, checks the finished folder with the publish
@@ -22,6 +22,7 @@ from sozialplanung.core.parallel import side_by_side
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.report import claims
 from sozialplanung.site import attack, gate
+from sozialplanung.site.datapackage import write_datapackage
 from sozialplanung.site.downloads import download_footer, write_chapter_downloads
 from sozialplanung.site.manifest import write_manifest
 from sozialplanung.site.model import SiteModel
@@ -51,7 +52,8 @@ def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) ->
 
 
 def write_downloads(folder: Path, model: SiteModel) -> None:
-    """The CSV of every table and the workbook of every page with tables, under ``folder/downloads``."""
+    """The CSV of every table and the workbook of every page with tables, under ``folder/downloads``,
+    and the open-data package of all tables and indicators (:mod:`~sozialplanung.site.datapackage`)."""
     config = model.edition.config
     footer = download_footer(config)
     for document in model.documents:
@@ -63,6 +65,7 @@ def write_downloads(folder: Path, model: SiteModel) -> None:
             footer,
             reference_date=config.reference_date,
         )
+    write_datapackage(folder, model.edition, [(d.download_id, d.page.heading, d.tables) for d in model.documents])
 
 
 def finish_site(folder: Path, model: SiteModel) -> None:

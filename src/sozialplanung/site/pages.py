@@ -19,6 +19,8 @@ from sozialplanung.core.config import Edition, EditionConfig
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_change, format_count, format_date, round_half_up
 from sozialplanung.core.paths import TEMPLATES_DIR
+from sozialplanung.site.citation import licence_notice
+from sozialplanung.site.datapackage import DATAPACKAGE_FILE
 from sozialplanung.site.manifest import MANIFEST_FILE
 from sozialplanung.site.provenance import PROVENANCE_FILE, Provenance, flat_parameters
 from sozialplanung.site.search import INDEX_PATH, SCRIPT_PATH
@@ -84,6 +86,14 @@ def render_notices(config: EditionConfig, provenance: Provenance) -> Markup:
 def page_title(page: Page, provenance: Provenance) -> str:
     """The page's ``<title>`` (before the edition's title); a draft says so first."""
     return f"{DRAFT_TITLE}: {page.title}" if provenance.draft else page.title
+
+
+def render_licence(config: EditionConfig) -> Markup:
+    """The publisher and licence notice of every page's footer, with the link to the open data."""
+    before, title, url = licence_notice(config)
+    return _render(
+        "pages/licence.html.j2", before=before, licence_title=title, licence_url=url, datapackage=DATAPACKAGE_FILE
+    )
 
 
 def render_provenance(provenance: Provenance) -> Markup:
@@ -219,6 +229,10 @@ def render_start(edition: Edition, frame: pd.DataFrame, site: SiteMap) -> Markup
         method_chapter=site.method_chapter,
         overview=site.overview,
         districts=format_count(len(site.districts)),
+        datapackage=DATAPACKAGE_FILE,
+        publisher=config.publication.publisher,
+        licence_title=config.publication.licence.title,
+        licence_url=config.publication.licence.url,
     )
 
 
@@ -295,6 +309,7 @@ def render_layout(edition: Edition, site: SiteMap, page: Page, content: Markup, 
         navigation=navigation(site, page),
         content=content,
         notice=render_notices(edition.config, provenance),
+        licence=render_licence(edition.config),
         provenance=render_provenance(provenance),
         browse=render_browse(site, page),
         search_page=site.search,

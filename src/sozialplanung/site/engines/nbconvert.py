@@ -2,7 +2,8 @@
 
 Chapters and district profiles are converted with the project's own template
 (``templates/nbconvert/sozialbericht``: no code, no prompts, no MathJax, no scripts), checked for
-what an edition must never contain, given a download line under every table and wrapped, like
+what an edition must never contain, given a download line under every table, an anchor and a
+citation line at every table and figure (:mod:`~sozialplanung.site.citation`) and wrapped, like
 the generated pages, in ``templates/page.html.j2``.
 """
 
@@ -18,6 +19,7 @@ from nbconvert import HTMLExporter
 from sozialplanung.core.anchors import anchor_headings
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.paths import TEMPLATES_DIR
+from sozialplanung.site.citation import Citation, cite_fragment
 from sozialplanung.site.downloads import link_downloads
 from sozialplanung.site.install import copy_stylesheet, write_text
 from sozialplanung.site.model import Document, SiteModel
@@ -40,7 +42,10 @@ class NbconvertEngine:
         exporter = _exporter()
         # Every page is converted before the first is written, so a failing page costs no files.
         contents = dict(model.generated)
-        contents |= {document.page.filename: convert_document(document, exporter) for document in model.documents}
+        citation = Citation.of(model.edition.config)
+        contents |= {
+            document.page.filename: convert_document(document, exporter, citation) for document in model.documents
+        }
         for page in model.sitemap.pages:
             layout = render_layout(model.edition, model.sitemap, page, contents[page.filename], model.provenance)
             write_text(folder / page.filename, layout)
@@ -60,12 +65,16 @@ def _exporter() -> HTMLExporter:
     )
 
 
-def convert_document(document: Document, exporter: HTMLExporter | None = None) -> Markup:
+def convert_document(
+    document: Document, exporter: HTMLExporter | None = None, citation: Citation | None = None
+) -> Markup:
     """A chapter or profile as a checked HTML fragment for the page layout, with a download line
-    under every table."""
+    under every table and, given a ``citation``, an anchor and a citation line at every table and
+    figure (:mod:`~sozialplanung.site.citation`)."""
     body, _resources = (exporter or _exporter()).from_notebook_node(document.notebook)
     fragment = finish_fragment(body, document.where)
-    return Markup(link_downloads(str(fragment), document.download_id, document.table_ids))
+    linked = link_downloads(str(fragment), document.download_id, document.table_ids)
+    return Markup(linked if citation is None else cite_fragment(linked, document.page, citation))
 
 
 def finish_fragment(html: str, where: str) -> Markup:

@@ -4,7 +4,8 @@ Quarto is not installable on every machine, so nothing else depends on it: the b
 (:mod:`sozialplanung.site.engines.nbconvert`) renders the same site model. This engine writes a
 Quarto project into ``outputs/<edition>/quarto/`` holding the model's cleaned, already executed
 chapter and district profile notebooks (Quarto must not run them again; their tables get the
-download links here) and ``.qmd`` pages with the model's generated content, runs Quarto in a
+download links here, tables and figures the same anchors and citation lines as in the built-in
+engine) and ``.qmd`` pages with the model's generated content, runs Quarto in a
 subprocess and hands the rendered ``_site`` on to be finished like any engine's output
 (:mod:`sozialplanung.site.install`).
 """
@@ -24,10 +25,11 @@ import yaml
 from markupsafe import Markup
 
 from sozialplanung.core.errors import QuartoError
+from sozialplanung.site.citation import Citation, cite_notebook
 from sozialplanung.site.downloads import link_notebook_downloads
 from sozialplanung.site.install import copy_stylesheet, write_text
 from sozialplanung.site.model import Document, SiteModel
-from sozialplanung.site.pages import page_title, render_browse, render_notices, render_provenance
+from sozialplanung.site.pages import page_title, render_browse, render_licence, render_notices, render_provenance
 from sozialplanung.site.provenance import Provenance
 from sozialplanung.site.sitemap import START_PAGE, Page, SiteMap
 
@@ -172,11 +174,15 @@ def _qmd(page: Page, content: Markup, provenance: Provenance) -> str:
     return f"{_front_matter(page, provenance)}\n{_raw_html(content)}\n"
 
 
-def _quarto_notebook(site: SiteMap, document: Document, provenance: Provenance) -> nbformat.NotebookNode:
-    """A document's notebook for Quarto: front matter first, download lines under its tables and
-    the links to its neighbours last (cells with fixed ids: the project is the same every time)."""
+def _quarto_notebook(
+    site: SiteMap, document: Document, provenance: Provenance, citation: Citation
+) -> nbformat.NotebookNode:
+    """A document's notebook for Quarto: front matter first, download lines, anchors and citation
+    lines at its tables and figures, and the links to its neighbours last (cells with fixed ids:
+    the project is the same every time)."""
     notebook = copy.deepcopy(document.notebook)  # the model stays as read
     link_notebook_downloads(notebook, document.download_id, document.table_ids)
+    cite_notebook(notebook, document.page, citation)
     front_matter = nbformat.v4.new_raw_cell(_front_matter(document.page, provenance))
     front_matter.id = "front-matter"
     notebook.cells.insert(0, front_matter)
@@ -198,10 +204,12 @@ def write_project(model: SiteModel, project: Path) -> None:
     write_text(project / "_quarto.yml", settings)
     notice = render_notices(model.edition.config, model.provenance)
     write_text(project / NOTICE_FILE, str(notice) + "\n")
-    write_text(project / PROVENANCE_FILE, str(render_provenance(model.provenance)) + "\n")
+    footer = render_licence(model.edition.config) + render_provenance(model.provenance)
+    write_text(project / PROVENANCE_FILE, str(footer) + "\n")
     copy_stylesheet(project)
+    citation = Citation.of(model.edition.config)
     for document in model.documents:
-        notebook = _quarto_notebook(site, document, model.provenance)
+        notebook = _quarto_notebook(site, document, model.provenance, citation)
         write_text(project / _source_name(document.page), nbformat.writes(notebook) + "\n")
     for page in site.pages:
         if not page.from_notebook:
