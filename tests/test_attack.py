@@ -318,3 +318,26 @@ def test_route_4_a_city_indicator_summing_several_sources(tables):
     [finding] = findings(tables, published)
     assert finding.cell == f"mindestsicherung.empfaenger (asylblg) (nicht veröffentlicht), Stadt {YEAR}"
     assert "known to be 1 … 1" in finding.problem
+
+
+def test_the_open_data_indicator_file_is_read_like_a_page(tmp_path):
+    """Every rate of the open-data package counts as published, keyed as the pages key rates."""
+    folder = tmp_path / "downloads" / "daten"
+    folder.mkdir(parents=True)
+    (folder / "kennzahlen.csv").write_text(
+        "indikator,jahr,kennziffer,stadtbezirk,wert,wert_zeichen\n"
+        "sgb2_quote,2024,0,Marburg,8.1,\n"
+        "sgb2_quote,2024,211,Altstadt,,.\n"
+        "kinderarmut,2024,234,Lahnberge,0,–\n"
+        "arbeitslosendichte,2023,243,Oberer Richtsberg,12.0,\n",
+        encoding="utf-8",
+    )
+    facts = attack.open_data_facts(tmp_path)
+    assert [(f.key, f.text) for f in facts] == [
+        ("indikator/sgb2_quote/wert/2024/0", "8,1"),
+        ("indikator/sgb2_quote/wert/2024/211", "."),
+        ("indikator/kinderarmut/wert/2024/234", "–"),
+        ("indikator/arbeitslosendichte/wert/2023/243", "12,0"),
+    ]
+    assert {f.page for f in facts} == {"downloads/daten/kennzahlen.csv"}
+    assert attack.open_data_facts(tmp_path / "leer") == []

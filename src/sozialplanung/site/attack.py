@@ -42,7 +42,7 @@ from scipy import sparse
 
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import PublishError
-from sozialplanung.core.formats import parse_number
+from sozialplanung.core.formats import format_number, parse_number
 from sozialplanung.data import load
 from sozialplanung.data.ages import BROAD_AGE_GROUPS
 from sozialplanung.data.contract import AGE_GROUPS, TABLES
@@ -113,6 +113,28 @@ def read_facts(site_dir: Path) -> list[Fact]:
                     rows = sheets.get(caption.get_text(strip=True) if caption else "", [])
                 for key_row, row in zip(keys, rows):
                     facts += [Fact(key, _text(value), name) for key, value in zip(key_row, row) if key]
+    return facts + open_data_facts(site_dir)
+
+
+OPEN_DATA_INDICATORS = "downloads/daten/kennzahlen.csv"
+"""The open-data package's file of every indicator value (:mod:`sozialplanung.site.datapackage`)."""
+
+
+def open_data_facts(site_dir: Path) -> list[Fact]:
+    """Every rate of the open-data package's indicator file, keyed as the pages key rates
+    (``indikator/<id>/wert/<jahr>/<kennziffer>``): it publishes every indicator of every district and
+    year, more than the pages show, so the attacker reads it like a page."""
+    path = Path(site_dir) / OPEN_DATA_INDICATORS
+    if not path.is_file():
+        return []
+    facts = []
+    with path.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            value = row["wert"]  # as a data file writes it ("8.1"), shown as the pages do ("8,1")
+            decimals = len(value.partition(".")[2])
+            text = row["wert_zeichen"] or format_number(float(value), decimals)
+            key = f"indikator/{row['indikator']}/wert/{row['jahr']}/{row['kennziffer']}"
+            facts.append(Fact(key, text, OPEN_DATA_INDICATORS))
     return facts
 
 
