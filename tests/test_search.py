@@ -83,13 +83,15 @@ def node() -> str:
 
 def run_search(index: dict, queries: list[str]) -> list[list[dict]]:
     """The script's ``search`` for each query, run by Node.js on ``index``."""
-    program = (
+    program = (  # the index comes on stdin: a sample edition's is larger than one command-line argument may be
         f"const s = require({json.dumps(str(SCRIPT_SOURCE))});"
-        f"const index = {json.dumps(index)};"
         f"const queries = {json.dumps(queries)};"
+        "const index = JSON.parse(require('fs').readFileSync(0, 'utf-8'));"
         "process.stdout.write(JSON.stringify(queries.map(q => s.search(index, q))));"
     )
-    result = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        [node(), "-e", program], input=json.dumps(index), capture_output=True, text=True, timeout=60, check=True
+    )
     return json.loads(result.stdout)
 
 
