@@ -7,6 +7,7 @@ Everything is made by hand, so the tests know every number the pages must show.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -14,7 +15,9 @@ import pandas as pd
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from sozialplanung.core.config import Edition, open_edition
-from sozialplanung.data import load
+from sozialplanung.data import load, sample
+from sozialplanung.data.districts import district_names
+from sozialplanung.data.validate import inspect_raw
 from sozialplanung.report.tables import TABLE_MIMETYPE
 
 REFERENCE_FILE = Path(__file__).resolve().parents[1] / "data" / "reference" / "marburg_stadtbezirke.csv"
@@ -33,7 +36,7 @@ DISTRICTS = tuple(
 PROFILE_PAGES = tuple(f"profil-{kennziffer}.html" for kennziffer, *_ in DISTRICTS)
 NAV_PAGES = ("index.html", *(f"{cid}.html" for cid, _ in CHAPTERS), "stadtteile.html", "barrierefreiheit.html")
 """The main navigation: the profiles appear only as their overview."""
-PAGES = (*NAV_PAGES[:-1], *PROFILE_PAGES, NAV_PAGES[-1], "suche.html")
+PAGES = (*NAV_PAGES[:-1], "vergleich.html", *PROFILE_PAGES, NAV_PAGES[-1], "suche.html")
 """Every page of the site, in the site map's order (the search page is reached from every header)."""
 CHAPTER_TABLE_ID = "einwohner-nach-stadtbezirken-2024"
 METHOD_TABLE_ID = "definitionen-der-kennzahlen"
@@ -279,6 +282,18 @@ def error_output(cell_source: str = "1 / 0") -> nbformat.NotebookNode:
     )
 
 
+def write_validated_sample_tables(edition: Edition) -> None:
+    """The sample generator's tables of 2023 and 2024, validated, as the edition's processed tables
+    (the raw files stay outside the project: tests make their own raw folder)."""
+    districts = load.read_districts(edition.project.districts_file)
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder)
+        sample.generate_sample(raw, districts, 1, 2023, 2024)
+        inspection = inspect_raw(raw, districts, (2023, 2024), district_names(districts))
+    assert not inspection.problems, inspection.problems
+    load.write_tables(inspection.tables, edition.paths.tables_dir, inspection.protected)
+
+
 def make_edition(root: Path, synthetic: bool = True) -> Edition:
     """A project in ``root`` with params, reference data, executed chapters and profiles and
     indicators; the edition opened."""
@@ -295,6 +310,9 @@ def make_edition(root: Path, synthetic: bool = True) -> Edition:
     load.write_frame(frame, edition.paths.indicators_file)
     statuses = frame[["jahr", "kennziffer", "indikator"]].assign(zaehler_status="", nenner_status="", wert_status="")
     load.write_frame(statuses, edition.paths.indicator_status_file)
+    # Validated tables (of the sample generator): the gate's attacker reads which cells exist, since
+    # the comparison page keys the rates it shows
+    write_validated_sample_tables(edition)
     return edition
 
 

@@ -180,7 +180,7 @@ def test_every_table_and_figure_of_the_site_links_its_own_anchor(site):
             assert line.find_all("a")[-1]["href"] == f"{page}#{element['id']}"
             cited += 1
     # chapter 1: a table and a figure; the method chapter: a table; every profile: a table
-    assert cited == 3 + len(PROFILE_PAGES)
+    assert cited == 4 + len(PROFILE_PAGES)  # and the district comparison's table
     chapter = BeautifulSoup((site / "01_bevoelkerung.html").read_text(encoding="utf-8"), "html.parser")
     assert chapter.find("figure")["id"] == "abbildung-auslaenderanteil-nach-stadtbezirken"
     assert chapter.select_one("div[data-table-id]")["id"] == "tabelle-einwohner-nach-stadtbezirken"

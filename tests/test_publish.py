@@ -128,7 +128,7 @@ def test_main_navigation_has_one_item_for_the_profiles_and_marks_the_current_pag
         assert [a["href"] for a in links] == list(NAV_PAGES)
         assert [a.get_text() for a in links] == labels
         marked = [(a["href"], a["aria-current"]) for a in links if a.has_attr("aria-current")]
-        if page in PROFILE_PAGES:  # inside the section "Stadtteilprofile", not the overview itself
+        if page in (*PROFILE_PAGES, "vergleich.html"):  # in the section "Stadtteilprofile", not its overview
             assert marked == [("stadtteile.html", "true")], page
         elif page == "suche.html":  # reached from every page's search field, not the navigation
             assert marked == [], page
@@ -156,7 +156,8 @@ def test_overview_links_every_profile_grouped_by_teil_and_stadtbereich(built):
     main = soup_of(site, "stadtteile.html").find("main")
     assert main.h1.get_text() == "Stadtteilprofile"
     assert "33 statistischen Stadtbezirke" in text_of(main)
-    links = main.find_all("a")
+    assert main.find("a")["href"] == "vergleich.html"  # the comparison of all districts first
+    links = main.select("section a")
     assert [a["href"] for a in links] == list(PROFILE_PAGES)  # kennziffer order
     assert [a.get_text() for a in links] == [name for _k, name, _area, _part in DISTRICTS]
     shown = []
@@ -214,7 +215,7 @@ def test_every_table_has_its_downloads_and_every_download_link_works(built):
             assert links == {"csv": csv_file, "xlsx": f"downloads/{stem}.xlsx"}
             for href in links.values():
                 assert (site / href).is_file(), href
-    assert tables == 2 + len(DISTRICTS)  # chapter 1, chapter 3 and one table per profile
+    assert tables == 3 + len(DISTRICTS)  # chapter 1, chapter 3, the district comparison and one per profile
     downloads = {path for path in site_files(site) if path.startswith("downloads/")}
     assert not any(path.startswith("downloads/02_existenzsicherung") for path in downloads)  # no tables, no files
     rows = list(
@@ -300,6 +301,10 @@ def test_no_code_stream_output_parameters_or_traceback_is_published(built):
             assert forbidden not in raw, f"{forbidden!r} on {page}"
 
 
+SCRIPTS = {"suche.html": ["assets/suche-index.js", "assets/suche.js"], "vergleich.html": ["assets/vergleich.js"]}
+"""The only pages with scripts, and the edition's own scripts they load."""
+
+
 def test_no_url_to_any_host_and_scripts_only_the_editions_own_for_its_search(built):
     edition, site = built
     files = text_files(site)
@@ -311,7 +316,11 @@ def test_no_url_to_any_host_and_scripts_only_the_editions_own_for_its_search(bui
         assert "//cdn" not in text.lower() and "@import" not in text, name
         if name.endswith(".html"):
             scripts = BeautifulSoup(text, "html.parser").find_all("script")
-            expected = ["assets/suche-index.js", "assets/suche.js"] if name == "suche.html" else []
+            expected = {
+                "suche.html": ["assets/suche-index.js", "assets/suche.js"],
+                "vergleich.html": ["assets/vergleich.js"],
+            }
+            expected = expected.get(name, [])
             assert [script.get("src") for script in scripts] == expected, name  # no inline script
             assert all((site / src).is_file() for src in expected)
 
@@ -447,11 +456,11 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     first = publish(make_edition(tmp_path / "eins"), engine="nbconvert").parent
     second = publish(make_edition(tmp_path / "zwei"), engine="nbconvert").parent
     assert site_files(first) == site_files(second)
-    # pages, stylesheet, search index and script, provenance.json, manifest.json and a CSV plus a
+    # pages, stylesheet, search index and script, comparison script, provenance.json, manifest.json and a CSV plus a
     # workbook for each page with a table (chapters 1 and 3, every profile); the open data:
     # datapackage.json, the indicators, their definitions and a data CSV per table
-    tables = 2 + len(DISTRICTS)
-    assert len(site_files(first)) == len(PAGES) + 5 + 2 * tables + 3 + tables
+    tables = 3 + len(DISTRICTS)  # chapters 1 and 3, the comparison, every profile
+    assert len(site_files(first)) == len(PAGES) + 6 + 2 * tables + 3 + tables - 1  # comparison: kennzahlen.csv
 
 
 def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):

@@ -22,6 +22,7 @@ from sozialplanung.core.parallel import side_by_side
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.report import claims
 from sozialplanung.site import attack, gate
+from sozialplanung.site.comparison import write_comparison_script
 from sozialplanung.site.datapackage import write_datapackage
 from sozialplanung.site.downloads import download_footer, write_chapter_downloads
 from sozialplanung.site.manifest import write_manifest
@@ -44,6 +45,7 @@ def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) ->
         render(model, folder)
         write_downloads(folder, model)
         write_search_index(folder, [(page.filename, page.heading) for page in model.sitemap.pages])
+        write_comparison_script(folder)
         finish_site(folder, model)
         make_public(folder)
 
@@ -65,6 +67,10 @@ def write_downloads(folder: Path, model: SiteModel) -> None:
             footer,
             reference_date=config.reference_date,
         )
+    pages = {page.filename: page for page in model.sitemap.pages}
+    for name, tables in model.generated_tables.items():
+        page = pages[name]
+        write_chapter_downloads(folder, page.stem, page.heading, tables, footer, reference_date=config.reference_date)
     write_datapackage(folder, model.edition, [(d.download_id, d.page.heading, d.tables) for d in model.documents])
 
 

@@ -9,7 +9,7 @@ Everything is read before anything is written, so a broken notebook costs no fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,7 +24,13 @@ from sozialplanung.data import load
 from sozialplanung.site import provenance
 from sozialplanung.site.cleaning import describe_chapter, prepare_notebook
 from sozialplanung.site.downloads import tables_in_notebook
-from sozialplanung.site.pages import render_accessibility, render_overview, render_search, render_start
+from sozialplanung.site.pages import (
+    render_accessibility,
+    render_comparison,
+    render_overview,
+    render_search,
+    render_start,
+)
 from sozialplanung.site.provenance import Provenance
 from sozialplanung.site.sitemap import START_PAGE, Page, SiteMap, site_map
 
@@ -66,6 +72,8 @@ class SiteModel:
     documents: tuple[Document, ...]
     generated: dict[str, Markup]
     provenance: Provenance
+    generated_tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """The download payloads of tables on generated pages (the district comparison), by filename."""
 
 
 class Engine(Protocol):
@@ -82,14 +90,24 @@ def build_model(edition: Edition, engine: str) -> SiteModel:
     """Read, clean and check every page of ``edition`` for the engine named ``engine``."""
     site = site_map(edition)
     documents = tuple(read_documents(edition, site))
+    start = render_start(edition, read_indicator_frame(edition), site)  # first: it names a missing input
+    comparison, comparison_tables = render_comparison(edition, site)
     generated = {
-        START_PAGE: render_start(edition, read_indicator_frame(edition), site),
+        START_PAGE: start,
         site.overview.filename: render_overview(edition, site),
         site.accessibility.filename: render_accessibility(edition, site),
         site.search.filename: render_search(),
+        site.comparison.filename: comparison,
     }
     generated = {name: with_heading_ids(content) for name, content in generated.items()}
-    return SiteModel(edition, site, documents, generated, provenance.collect(edition, engine=engine))
+    return SiteModel(
+        edition,
+        site,
+        documents,
+        generated,
+        provenance.collect(edition, engine=engine),
+        generated_tables={site.comparison.filename: comparison_tables},
+    )
 
 
 def read_indicator_frame(edition: Edition) -> pd.DataFrame:

@@ -19,7 +19,9 @@ from sozialplanung.core.config import Edition, EditionConfig
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_change, format_count, format_date, round_half_up
 from sozialplanung.core.paths import TEMPLATES_DIR
+from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.site.citation import licence_notice
+from sozialplanung.site.comparison import comparison_context
 from sozialplanung.site.datapackage import DATAPACKAGE_FILE
 from sozialplanung.site.manifest import MANIFEST_FILE
 from sozialplanung.site.provenance import PROVENANCE_FILE, Provenance, flat_parameters
@@ -253,6 +255,7 @@ def render_overview(edition: Edition, site: SiteMap) -> Markup:
     return _render(
         "pages/stadtteile.html.j2",
         districts=format_count(len(site.districts)),
+        comparison=site.comparison,
         first_year=config.first_year,
         reference_date=format_date(config.reference_date),
         groups=district_groups(site),
@@ -269,6 +272,13 @@ def render_accessibility(edition: Edition, site: SiteMap) -> Markup:
         synthetic=config.data.synthetic,
         easy_language=site.easy_language,
     )
+
+
+def render_comparison(edition: Edition, site: SiteMap) -> tuple[Markup, list[dict]]:
+    """The district comparison (``vergleich.html``): the full table, the form and its script; and the
+    download payload of its table."""
+    context, tables = comparison_context(ChapterContext(edition), site.comparison)
+    return _render("pages/vergleich.html.j2", **context), tables
 
 
 def render_search() -> Markup:

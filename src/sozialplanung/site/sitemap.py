@@ -2,7 +2,8 @@
 
 The site holds, in this order: the start page, one page per chapter (report order; chapters
 numbered ``00``, the summaries, come first and carry no number), the overview of
-the district profiles (``stadtteile.html``), one profile page per statistical district
+the district profiles (``stadtteile.html``), the district comparison (``vergleich.html``, in the
+section of the profiles), one profile page per statistical district
 (``profil-<kennziffer>.html``, kennziffer order), the accessibility statement and the search page
 (``suche.html``). The main navigation names the start page, every chapter, the overview — one item
 for all profiles — and the accessibility statement; every other page's header has a search field
@@ -69,6 +70,13 @@ ACCESSIBILITY_PAGE = Page(
 )
 OVERVIEW_PAGE = Page("stadtteile.html", "Stadtteilprofile", "Stadtteilprofile", "Stadtteilprofile")
 SEARCH_PAGE = Page("suche.html", "Suche", "Suche im Bericht", "Suche")
+COMPARISON_PAGE = Page(
+    "vergleich.html",
+    "Stadtbezirke vergleichen",
+    "Stadtbezirke vergleichen",
+    "Vergleich",
+    section=OVERVIEW_PAGE.filename,
+)
 
 
 FRONT_MATTER_NUMBER = 0
@@ -125,6 +133,7 @@ class SiteMap:
     accessibility: Page
     districts: tuple[District, ...]
     search: Page = SEARCH_PAGE
+    comparison: Page = COMPARISON_PAGE
 
     @classmethod
     def of(cls, config: EditionConfig, districts: tuple[District, ...]) -> SiteMap:
@@ -135,7 +144,15 @@ class SiteMap:
     @property
     def pages(self) -> tuple[Page, ...]:
         """Every page, in the order above."""
-        return (self.start, *self.chapters, self.overview, *self.profiles, self.accessibility, self.search)
+        return (
+            self.start,
+            *self.chapters,
+            self.overview,
+            self.comparison,
+            *self.profiles,
+            self.accessibility,
+            self.search,
+        )
 
     @property
     def navigation(self) -> tuple[Page, ...]:
