@@ -210,6 +210,41 @@ def test_route_5_z_values_standardised_over_hidden_values(tables):
     assert attack.index_findings(index_facts({A: 10.04, B: 19.96}, {A: -1.0, B: 1.0})) == []
 
 
+def pooled(indicator: str, years: str, kennziffer: int) -> str:
+    return f"indikator/{indicator}/zusammengefasst/{years}/{kennziffer}"
+
+
+def test_route_6_a_rate_pooled_over_years_and_the_single_years(tables):
+    """A small district's Sozialindex value pooled over 2023–2024: 5 of 100 foreign residents in
+    2023 and 100 residents in 2024 shown, 4,0 % over both years: (5 + n) / 200 = 4,0 % pins the hidden
+    2024 numerator to 3."""
+    published = facts(
+        (key("auslaenderanteil", "zaehler", A, 2023), "5"),
+        (key("auslaenderanteil", "nenner", A, 2023), "100"),
+        (key("auslaenderanteil", "zaehler", A), "."),
+        (key("auslaenderanteil", "nenner", A), "100"),
+        (key("auslaenderanteil", "wert", A), "."),
+    )
+    leak = [*published, Fact(pooled("auslaenderanteil", "2023-2024", A), "4,0", "sozialindex.html")]
+    [finding] = findings(tables, leak)
+    assert finding.cell == key("auslaenderanteil", "zaehler", A)
+    assert "only 3 … 3 possible" in finding.problem
+    assert pooled("auslaenderanteil", "2023-2024", A) in finding.pinned_by
+    # each year alone leaves the hidden count open (1 … 100)
+    assert findings(tables, published) == []
+
+
+def test_route_6_a_smoothed_districts_z_value_standardises_its_pooled_rate(tables):
+    """The z-values of the index follow from the pooled rate of a smoothed district (40,0 over
+    2022–2024), not from its rate of the year (30,0): 10, 20, 40 give z = −1,07, −0,27, 1,34."""
+    values = {A: 10.0, B: 20.0, CODES[2]: 30.0}
+    z = {A: -1.07, B: -0.27, CODES[2]: 1.34}
+    smoothed = Fact(pooled("kinderarmut", "2022-2024", CODES[2]), "40,0", "sozialindex.html")
+    assert attack.index_findings([*index_facts(values, z), smoothed]) == []
+    [finding] = attack.index_findings(index_facts(values, z))
+    assert "standardised over values the site hides" in finding.problem
+
+
 def test_a_hidden_true_zero_from_the_source_still_counts_and_contradictions_are_errors(tables):
     """A symbol of the source may stand for 0: when "." ≥ 1 contradicts the published numbers the
     reader falls back to "." ≥ 0, and finds the cell pinned to 0; numbers that contradict each

@@ -133,3 +133,57 @@ def test_search_by_keyboard_from_the_header_to_a_section(browser, site, server, 
     anchor = href.split("#")[1]
     assert page.locator(f"#{anchor}").count() == 1
     page.close()
+
+
+def _shown_rows(page) -> list[str]:
+    return page.locator("tr[data-kennziffer]").evaluate_all(
+        "rows => rows.filter(row => !row.hidden).map(row => row.getAttribute('data-kennziffer'))"
+    )
+
+
+def _tab_to(page, element_id: str, presses: int = 80) -> None:
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"#{element_id} cannot be reached with Tab")
+
+
+@pytest.mark.parametrize("way", ["HTTP", "Datei"])
+def test_comparison_by_keyboard_a_district_its_similar_ones_and_back_to_all(browser, site, server, way):
+    base = bases(site, server)[way]
+    page = browser.new_page()
+    page.goto(base + "vergleich.html")
+    every = _shown_rows(page)
+    assert len(every) == 34 and every[-1] == "0"  # 33 districts and the city
+    status = page.locator("#vergleichsstatus")
+    assert status.get_attribute("role") == "status"
+    _tab_to(page, "bezirk-1")
+    page.keyboard.type("Oberer")  # a closed select chooses by typing, as a keyboard user does
+    assert page.locator("#bezirk-1").input_value() == "243"
+    assert _shown_rows(page) == ["243", "0"]
+    assert status.inner_text() == "Die Tabelle zeigt Oberer Richtsberg und die Gesamtstadt."
+    similar = page.locator('#bezirk-1 option[value="243"]').get_attribute("data-aehnlich").split()
+    assert len(similar) == 3 and "243" not in similar
+    _tab_to(page, "aehnliche", presses=10)
+    page.keyboard.press("Enter")
+    assert sorted(_shown_rows(page)) == sorted(["243", *similar, "0"])
+    names = [page.locator(f'#bezirk-1 option[value="{code}"]').inner_text() for code in similar]
+    said = status.inner_text()
+    assert said.startswith("Die Tabelle zeigt Oberer Richtsberg, ") and said.endswith(" und die Gesamtstadt.")
+    assert all(name in said for name in names)
+    _tab_to(page, "alle", presses=5)
+    page.keyboard.press("Space")
+    assert _shown_rows(page) == every
+    assert status.inner_text() == "Die Tabelle zeigt alle Stadtbezirke."
+    page.close()
+
+
+def test_comparison_without_javascript_is_the_full_table(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "vergleich.html").as_uri())
+    assert not page.locator("#vergleichsformular").is_visible()
+    assert page.locator("tr[data-kennziffer]").count() == 34
+    assert page.locator("tr[data-kennziffer]:visible").count() == 34
+    context.close()

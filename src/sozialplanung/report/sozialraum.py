@@ -9,14 +9,14 @@ from __future__ import annotations
 import pandas as pd
 
 from sozialplanung.core.errors import DataError
-from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_count, format_number
+from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_count, format_number, format_rate
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.report.figures import FigureOutput
 from sozialplanung.report.maps import tile_map
 from sozialplanung.report.sentences import DISTRICT, join_names, number_word
-from sozialplanung.report.tables import INDEX_KEY, Column, ReportTable, cell_key, report_table
+from sozialplanung.report.tables import INDEX_KEY, Column, ReportTable, cell_key, pooled_key, report_table
 from sozialplanung.statistics import indicators as ind
-from sozialplanung.statistics.confidentiality import SYMBOL_CONFIDENTIAL
+from sozialplanung.statistics.confidentiality import SYMBOL_CONFIDENTIAL, SYMBOL_ZERO
 from sozialplanung.statistics.index_comparison import (
     ATTENTION_STATUS,
     NO_DYNAMICS,
@@ -29,6 +29,7 @@ from sozialplanung.statistics.sozialindex import (
     STATUS_CLASSES,
     SozialindexResult,
     compute_sozialindex,
+    smoothing_span,
 )
 
 STATUS_ADJECTIVE = {"hoch": "hohen", "mittel": "mittleren", "niedrig": "niedrigen", "sehr niedrig": "sehr niedrigen"}
@@ -109,9 +110,11 @@ def index_table(chapter: ChapterContext) -> ReportTable:
     result, ids = chapter.sozialindex, chapter.config.index.status_indicators
     values = result.values.merge(chapter.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
     by_district = {i: chapter.by_district(i).set_index("kennziffer") for i in ids}
+    span = smoothing_span(result.config, result.year)
     records = []
     for _, row in values.iterrows():
-        record = {"stadtbezirk": row["stadtbezirk"]}
+        record = {"stadtbezirk": row["stadtbezirk"], "zeitraum": str(result.year)}
+        kennziffer = int(row["kennziffer"])
         for indicator_id in ids:
             shown = chapter.published_rate(by_district[indicator_id].loc[row["kennziffer"]])
             if shown == SYMBOL_CONFIDENTIAL:
@@ -119,6 +122,11 @@ def index_table(chapter: ChapterContext) -> ReportTable:
                     f"{row['stadtbezirk']} is in the Sozialindex {result.year} although its {indicator_id} is hidden."
                 )
             record[indicator_id] = shown
+            record[f"{indicator_id}_key"] = cell_key("indikator", indicator_id, "wert", result.year, kennziffer)
+            if row["smoothed"]:  # the value the index standardises: pooled over the years of the span
+                record[indicator_id] = SYMBOL_ZERO if row[indicator_id] == 0 else format_rate(row[indicator_id], 1)
+                record[f"{indicator_id}_key"] = pooled_key(indicator_id, span, kennziffer)
+                record["zeitraum"] = f"{span[0]}–{span[-1]}"
             record[f"z_{indicator_id}"] = format_number(row[f"z_{indicator_id}"], 2)
         record["score"] = format_number(row["status_score"], 2)
         record["status"] = str(row["status_class"])
@@ -128,13 +136,12 @@ def index_table(chapter: ChapterContext) -> ReportTable:
         )
         record["rang"] = format_count(int(row["rank"]))
         # what each number is, for the publish gate's attacker (route: z · SD + mean)
-        kennziffer = int(row["kennziffer"])
-        for indicator_id in ids:
-            record[f"{indicator_id}_key"] = cell_key("indikator", indicator_id, "wert", result.year, kennziffer)
         for part in (*(f"z_{i}" for i in ids), "score", "status", "rang"):
             record[f"{part}_key"] = cell_key(INDEX_KEY, result.year, kennziffer, part)
         records.append(record)
     columns = [Column("Stadtbezirk", "stadtbezirk")]
+    if values["smoothed"].any():
+        columns.append(Column("Werte aus", "zeitraum"))
     for indicator_id in ids:
         name = ind.indicator(indicator_id).name
         columns.append(Column(name, indicator_id, "formatted", decimals=1, keys=f"{indicator_id}_key"))
@@ -383,13 +390,31 @@ def count_districts(n: int) -> str:
 
 
 def index_excluded_text(chapter: ChapterContext) -> str:
+    """Which districts the index leaves out (and why), and which enter it with pooled values."""
     result = chapter.sozialindex
     excluded = result.excluded.merge(chapter.districts[["kennziffer", "stadtbezirk"]], on="kennziffer")
     if excluded.empty:
-        return "Alle Stadtbezirke sind in den Sozialindex einbezogen."
-    listed = "; ".join(f"{row.stadtbezirk}: {row.reason}" for row in excluded.itertuples())
+        text = "Alle Stadtbezirke sind in den Sozialindex einbezogen."
+    else:
+        listed = "; ".join(f"{row.stadtbezirk}: {row.reason}" for row in excluded.itertuples())
+        text = (
+            f"Nicht in den Sozialindex einbezogen sind {format_count(len(excluded))} Stadtbezirke: {listed}. "
+            "In so kleinen Stadtbezirken hängen Quoten an wenigen Personen und schwanken zufällig; "
+            "ihre Werte stehen in den Stadtteilprofilen, soweit die Geheimhaltung es erlaubt."
+        )
+    return text + _smoothed_sentence(chapter)
+
+
+def _smoothed_sentence(chapter: ChapterContext) -> str:
+    result = chapter.sozialindex
+    smoothed = result.values[result.values["smoothed"]]
+    if smoothed.empty:
+        return ""
+    names = _names(chapter, smoothed["kennziffer"].astype(int).tolist())
+    span = smoothing_span(result.config, result.year)
+    verb = "geht" if len(names) == 1 else "gehen"
     return (
-        f"Nicht in den Sozialindex einbezogen sind {format_count(len(excluded))} Stadtbezirke: {listed}. "
-        "In so kleinen Stadtbezirken hängen Quoten an wenigen Personen und schwanken zufällig; "
-        "ihre Werte stehen in den Stadtteilprofilen, soweit die Geheimhaltung es erlaubt."
+        f" Mit weniger als {format_count(result.config.smoothing_population)} Einwohnern {verb} "
+        f"{districts_phrase(names)} mit Werten in den Index ein, die über die Jahre {span[0]} bis {span[-1]} "
+        "zusammengefasst sind (Spalte „Werte aus“ der Tabelle am Ende dieses Kapitels)."
     )

@@ -16,6 +16,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -90,11 +91,26 @@ class Column:
 
 
 INDEX_KEY = "sozialindex"
+POOLED = "zusammengefasst"
+"""The part of an indicator's key for a rate pooled over several years (numerators and denominators
+summed): ``indikator/sgb2_quote/zusammengefasst/2022-2024/211``, see :func:`pooled_key`."""
+
+
+def pooled_key(indicator_id: str, years: Sequence[int], kennziffer: int) -> str:
+    """The key of an indicator's rate pooled over the consecutive ``years`` in a district."""
+    return cell_key("indikator", indicator_id, POOLED, f"{min(years)}-{max(years)}", kennziffer)
+
+
+def pooled_years(span: str) -> tuple[int, ...]:
+    """The years of a pooled key's span (``2022-2024``)."""
+    first, last = (int(part) for part in span.split("-"))
+    return tuple(range(first, last + 1))
 
 
 def cell_key(*parts: object) -> str:
     """What a published number is, as the site states it: ``indikator/sgb2_quote/zaehler/2024/211``
-    (an indicator's numerator, denominator or rate in a year and district, 0 = the city),
+    (an indicator's numerator, denominator or rate in a year and district, 0 = the city;
+    :func:`pooled_key` for a rate over several years),
     ``pyramide/2024/211/25–44/w`` (a profile's population pyramid cell) or
     ``sozialindex/2024/211/z_sgb2_quote`` (a district's z-value, ``score``, ``status`` or ``rang`` in
     the Sozialindex) or ``summe/arbeitslose/arbeitslose/2024/rechtskreis=SGB II`` (a city total of a

@@ -12,6 +12,8 @@ year, a linear program over the finest groups of people the data distinguishes (
 
 - a published count: the sum of its atoms equals it; ``–``: equals 0; ``.``: at least 1;
 - a published rate ``v`` (one decimal, per ``p``): ``(v − 0,05) · den ≤ p · num ≤ (v + 0,05) · den``;
+  a rate pooled over several years (the Sozialindex of small districts) the same over the sums of
+  those years' numerators and denominators, in one program over all the years it spans;
 - every declared inequality between tables (Kinder unter 15 im SGB II ≤ residents under 15, …).
 
 For each hidden cell it computes the least and the most it can be (HiGHS). The edition is refused
@@ -30,7 +32,7 @@ import csv
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,7 +49,7 @@ from sozialplanung.data import load
 from sozialplanung.data.ages import BROAD_AGE_GROUPS
 from sozialplanung.data.contract import AGE_GROUPS, TABLES
 from sozialplanung.data.relations import ATOMS, BOUNDS, Cells
-from sozialplanung.report.tables import INDEX_KEY
+from sozialplanung.report.tables import INDEX_KEY, POOLED, pooled_years
 from sozialplanung.statistics.indicators import INDICATOR_BY_ID, INDICATOR_CELLS
 from sozialplanung.statistics.protection import CITY, DISTRICT, atom_frame, atom_label, model_solver, select
 from sozialplanung.statistics.publication_plan import parse_total_key
@@ -267,7 +269,7 @@ def year_views(facts: list[Fact], tables: dict[str, pd.DataFrame]) -> tuple[dict
     for fact in facts:
         parts = fact.key.split("/")
         kind = parts[0]
-        if kind == "indikator" and len(parts) == 5:
+        if kind == "indikator" and len(parts) == 5 and parts[2] != POOLED:
             indicator_id, part, year, kennziffer = parts[1], parts[2], int(parts[3]), int(parts[4])
             if indicator_id not in INDICATOR_CELLS:
                 continue  # an indicator without raw cells: not linked to the tables
@@ -326,8 +328,60 @@ def _total_cells(table: str, column: str, codes: str) -> Cells | None:
 
 def _view(views: dict[int, _YearView], tables: dict[str, pd.DataFrame], year: int) -> _YearView:
     if year not in views:
-        views[year] = _YearView(atom_frame(tables, year, values=False))
+        views[year] = _YearView(atom_frame(tables, year, values=False).assign(jahr=year))
     return views[year]
+
+
+def _by_year(atoms: pd.DataFrame) -> list[pd.DataFrame]:
+    """The atoms of each year of a view (their ids kept)."""
+    return [part for _, part in atoms.groupby("jahr", sort=True)]
+
+
+@dataclass(frozen=True)
+class _PooledRate:
+    indicator_id: str
+    years: tuple[int, ...]
+    kennziffer: int
+    fact: Fact
+
+
+def _pooled_rates(facts: list[Fact]) -> list[_PooledRate]:
+    """The rates shown pooled over several years (``indikator/<id>/zusammengefasst/2022-2024/<k>``)."""
+    pooled = {}
+    for fact in facts:
+        parts = fact.key.split("/")
+        readable = parts[0] == "indikator" and len(parts) == 5 and parts[2] == POOLED and parts[1] in INDICATOR_CELLS
+        if readable and _value(fact.text) is not None:
+            pooled.setdefault(fact.key, _PooledRate(parts[1], pooled_years(parts[3]), int(parts[4]), fact))
+    return list(pooled.values())
+
+
+def _joined_view(views: dict[int, _YearView], tables: dict[str, pd.DataFrame], pooled: list[_PooledRate]) -> _YearView:
+    """One view over every year the pooled rates span: each year's facts on its own atoms, and the
+    pooled rates over the sums of their years' numerators and denominators."""
+    years = sorted({year for rate in pooled for year in rate.years})
+    parts = [_view(views, tables, year) for year in years]
+    offsets = dict(zip(years, np.cumsum([0, *(len(part.atoms) for part in parts[:-1])]).tolist()))
+    joined = _YearView(pd.concat([part.atoms for part in parts], ignore_index=True))
+    for year, part in zip(years, parts):
+        offset = offsets[year]
+        for quantity in part.quantities.values():
+            moved = replace(quantity, atoms=quantity.atoms + offset)
+            joined.quantities[tuple(moved.atoms.tolist())] = moved
+        joined.rates += [
+            replace(rate, numerator=rate.numerator + offset, denominator=rate.denominator + offset)
+            for rate in part.rates
+        ]
+    half = 0.05  # published with one decimal, as every rate
+    for rate in pooled:
+        numerator, denominator = (
+            np.concatenate([views[year].cells(cells, rate.kennziffer) + offsets[year] for year in rate.years])
+            for cells in INDICATOR_CELLS[rate.indicator_id]
+        )
+        value = float(_value(rate.fact.text))
+        per = INDICATOR_BY_ID[rate.indicator_id].per
+        joined.rates.append(_Rate(numerator, denominator, per, max(value - half, 0.0), value + half, rate.fact.key))
+    return joined
 
 
 class _Reader:
@@ -365,15 +419,17 @@ class _Reader:
                     [np.full(rate.numerator.size, float(rate.per)), np.full(rate.denominator.size, -ratio)]
                 )
                 add(atoms, coefficients, low, high, rate.label)
-        for bound in BOUNDS:
-            if bound.smaller.table not in tables_present or bound.larger.table not in tables_present:
-                continue
-            smaller, larger = select(view.atoms, bound.smaller), select(view.atoms, bound.larger)
-            for kennziffer in sorted(set(smaller) & set(larger)):
-                atoms = np.concatenate([larger[kennziffer], smaller[kennziffer]])
-                coefficients = np.concatenate([np.ones(larger[kennziffer].size), -np.ones(smaller[kennziffer].size)])
-                label = f"Beziehung {bound.smaller.table} ≤ {bound.larger.table}, Kennziffer {kennziffer}"
-                add(atoms, coefficients, 0.0, _INFINITY, label)
+        for year_atoms in _by_year(view.atoms):
+            for bound in BOUNDS:
+                if bound.smaller.table not in tables_present or bound.larger.table not in tables_present:
+                    continue
+                smaller, larger = select(year_atoms, bound.smaller), select(year_atoms, bound.larger)
+                for kennziffer in sorted(set(smaller) & set(larger)):
+                    atoms = np.concatenate([larger[kennziffer], smaller[kennziffer]])
+                    ones = np.ones(larger[kennziffer].size)
+                    coefficients = np.concatenate([ones, -np.ones(smaller[kennziffer].size)])
+                    label = f"Beziehung {bound.smaller.table} ≤ {bound.larger.table}, Kennziffer {kennziffer}"
+                    add(atoms, coefficients, 0.0, _INFINITY, label)
         constraints = _matrix(entries, len(view.atoms))
         target_matrix = _matrix([(t, np.ones(t.size)) for t in targets], len(view.atoms))
         self.matrix, self.target_columns = _merge_alike_columns(constraints, target_matrix)
@@ -515,29 +571,30 @@ def _unshown_groups(view: _YearView) -> Iterator[tuple[np.ndarray, str]]:
     """Groups of people that are a difference of published counts (NEF ab 15 = NEF − NEF unter 15),
     per district, and every atom of a city-only table (Wohnungslose ohne Notunterkunft = all
     Wohnungslose − those in shelters; one benefit of a published sum of benefits)."""
-    atoms = view.atoms
-    for table, spec in ATOMS.items():
-        for name, atom in spec.items():
-            if atom.minus is None:
-                continue
-            chosen = atoms[(atoms["table"] == table) & (atoms["atom"] == name)]
-            for kennziffer, rows in chosen.groupby(DISTRICT, sort=True):
-                yield rows.index.to_numpy(), f"{table}.{name} (nicht veröffentlicht), Kennziffer {kennziffer}"
-    city_only = atoms[~atoms["table"].map(lambda t: TABLES[t].district_level)]
-    for atom_id, row in zip(city_only.index, city_only.itertuples(index=False)):
-        label = atom_label(atoms, atom_id, row.table, row.atom, row.kennziffer)
-        yield np.array([atom_id]), label.replace(", Stadt", " (nicht veröffentlicht), Stadt")
+    for atoms in _by_year(view.atoms):
+        year = int(atoms["jahr"].iloc[0])
+        for table, spec in ATOMS.items():
+            for name, atom in spec.items():
+                if atom.minus is None:
+                    continue
+                chosen = atoms[(atoms["table"] == table) & (atoms["atom"] == name)]
+                for kennziffer, rows in chosen.groupby(DISTRICT, sort=True):
+                    label = f"{table}.{name} (nicht veröffentlicht), Kennziffer {kennziffer} {year}"
+                    yield rows.index.to_numpy(), label
+        city_only = atoms[~atoms["table"].map(lambda t: TABLES[t].district_level)]
+        for atom_id, row in zip(city_only.index, city_only.itertuples(index=False)):
+            label = atom_label(atoms, atom_id, row.table, row.atom, row.kennziffer)
+            yield np.array([atom_id]), label.replace(", Stadt", f" (nicht veröffentlicht), Stadt {year}")
 
 
 def _narrowed(
     reader: _Reader,
     hidden: list[_Quantity],
     unshown: list[tuple[np.ndarray, str]],
-    year: int,
     threshold: int,
     protection_range: int,
 ) -> list[Finding]:
-    """The hidden counts and unshown groups of one year a reader narrows down too far.
+    """The hidden counts and unshown groups of a view a reader narrows down too far.
 
     A hidden count is safe when it can be some ``a`` and also ``max(threshold, a + protection_range)``;
     an unshown group when it can be 0 or reach the threshold. Programs over all targets together
@@ -568,7 +625,7 @@ def _narrowed(
         if n >= count:
             if hi < threshold:
                 problem = f"not published, but known to be {lo:.0f} … {hi:.0f}, below {threshold}"
-                findings.append(Finding(("(mehrere Seiten)",), f"{unshown[n - count][1]} {year}", problem, binding))
+                findings.append(Finding(("(mehrere Seiten)",), unshown[n - count][1], problem, binding))
             continue
         if hi - lo < protection_range:
             problem = f"hidden, but only {lo:.0f} … {hi:.0f} possible (range below {protection_range})"
@@ -584,20 +641,29 @@ def attack(facts: list[Fact], tables: dict[str, pd.DataFrame], threshold: int, p
     """Every hidden cell a reader of ``facts`` can narrow down too far (see the module docstring)."""
     views, findings = year_views(facts, tables)
     for year in sorted(views):
-        view = views[year]
-        hidden = [q for q in view.quantities.values() if q.hidden and q.value is None]
-        shown = {tuple(q.atoms.tolist()) for q in view.quantities.values()}
-        unshown = [(atoms, label) for atoms, label in _unshown_groups(view) if tuple(atoms.tolist()) not in shown]
-        targets = [q.atoms for q in hidden] + [atoms for atoms, _ in unshown]
-        if not targets:
-            continue
-        reader = _Reader(view, set(tables), targets)
-        if not reader.feasible():
-            # "." is at least 1 (zeros are published as "–"), unless a symbol of the source stood
-            # for a true 0: then a reader only knows that a hidden count is at least 0.
-            reader = _Reader(view, set(tables), targets, hidden_floor=0.0)
-        findings += _narrowed(reader, hidden, unshown, year, threshold, protection_range)
+        findings += _read(views[year], set(tables), threshold, protection_range)
+    pooled = _pooled_rates(facts)
+    if pooled:  # the years a pooled rate spans, read together: what they add to each year's findings
+        found = {finding.cell for finding in findings}
+        joined = _read(_joined_view(views, tables, pooled), set(tables), threshold, protection_range)
+        findings += [finding for finding in joined if finding.cell not in found]
     return findings
+
+
+def _read(view: _YearView, tables_present: set[str], threshold: int, protection_range: int) -> list[Finding]:
+    """What a reader narrows down in one view."""
+    hidden = [q for q in view.quantities.values() if q.hidden and q.value is None]
+    shown = {tuple(q.atoms.tolist()) for q in view.quantities.values()}
+    unshown = [(atoms, label) for atoms, label in _unshown_groups(view) if tuple(atoms.tolist()) not in shown]
+    targets = [q.atoms for q in hidden] + [atoms for atoms, _ in unshown]
+    if not targets:
+        return []
+    reader = _Reader(view, tables_present, targets)
+    if not reader.feasible():
+        # "." is at least 1 (zeros are published as "–"), unless a symbol of the source stood
+        # for a true 0: then a reader only knows that a hidden count is at least 0.
+        reader = _Reader(view, tables_present, targets, hidden_floor=0.0)
+    return _narrowed(reader, hidden, unshown, threshold, protection_range)
 
 
 def index_findings(facts: list[Fact]) -> list[Finding]:
@@ -611,6 +677,7 @@ def index_findings(facts: list[Fact]) -> list[Finding]:
     findings = []
     index: dict[int, dict[int, dict[str, Fact]]] = {}
     rates: dict[tuple[str, int, int], Fact] = {}
+    pooled: dict[tuple[str, int, int], Fact] = {}
     hidden_rates = set()
     for fact in facts:
         parts = fact.key.split("/")
@@ -621,6 +688,9 @@ def index_findings(facts: list[Fact]) -> list[Finding]:
             if fact.text == HIDDEN:
                 hidden_rates.add(where)
             rates.setdefault(where, fact)
+        elif parts[0] == "indikator" and len(parts) == 5 and parts[2] == POOLED:
+            pooled[(parts[1], pooled_years(parts[3])[-1], int(parts[4]))] = fact
+    rates.update(pooled)  # a smoothed district's z-value standardises its pooled rate
     for year, districts in sorted(index.items()):
         ids = sorted({part[2:] for shown in districts.values() for part in shown if part.startswith("z_")})
         for kennziffer, shown in sorted(districts.items()):

@@ -253,7 +253,8 @@ def _dynamics(
     return frame, None
 
 
-def _smoothing_years(config: IndexConfig, year: int) -> list[int]:
+def smoothing_span(config: IndexConfig, year: int) -> list[int]:
+    """The years over which the status values of a small district are pooled for ``year``."""
     return list(range(year - config.smoothing_years + 1, year + 1))
 
 
@@ -273,7 +274,7 @@ def _smoothed(
     small = [k for k in current.index if residents[k] < config.smoothing_population]
     if not small:
         return current, set()
-    years = _smoothing_years(config, year)
+    years = smoothing_span(config, year)
     numerators, denominators = published_counts(districts[districts["kennziffer"].isin(small)], list(names), years)
     pooled = current.copy()
     for kennziffer in small:
@@ -306,9 +307,7 @@ def _status_flips(
     ids = list(current.columns)
     numerators, denominators = published_counts(districts, ids, [year])
     if smoothed:
-        pooled = published_counts(
-            districts[districts["kennziffer"].isin(smoothed)], ids, _smoothing_years(config, year)
-        )
+        pooled = published_counts(districts[districts["kennziffer"].isin(smoothed)], ids, smoothing_span(config, year))
         for mine, theirs in zip((numerators, denominators), pooled):
             mine.loc[theirs.index] = theirs
     per = {i: indicator(i).per for i in ids}
