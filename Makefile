@@ -6,6 +6,7 @@
 #   make lint         ruff (lint and format check) and clean notebooks
 #   make locales      the German locale de_DE.UTF-8 in .venv/locale (for tests/test_reproducible.py)
 #   make browser      Debian's Chromium for tests/test_browser.py (apt, as root)
+#   make print-libraries  Pango and the DejaVu fonts for WeasyPrint's print edition (apt, as root)
 #   make format       let ruff format the code and fix what it can
 #   make lock         dvc.lock as a fresh clone of HEAD builds it (commit it after code changes)
 # Releasing and checking an edition (see README, "Editions, data versions and exact rebuilds"):
@@ -20,7 +21,7 @@ export PATH := $(BIN):$(PATH)
 LINTED := src tests benchmarks notebooks
 LOCALES := $(VENV)/locale
 
-.PHONY: setup hooks locales browser lock edition test test-quick lint format release verify clean-outputs
+.PHONY: setup hooks locales browser print-libraries lock edition test test-quick lint format release verify clean-outputs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,23 +60,36 @@ browser:
 		echo "Chromium not installed: tests/test_browser.py will fail (Debian: sudo apt-get install chromium)." >&2; \
 	fi
 
-edition: setup
+# The system libraries of the print edition (WeasyPrint: Pango, HarfBuzz) and the font its stylesheet
+# names (DejaVu Sans, so that the PDF is the same on every machine with Debian's fonts).
+PRINT_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+print-libraries: $(STAMP)
+	@if $(BIN)/python -c "import weasyprint" 2>/dev/null && [ -f $(PRINT_FONT) ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	else \
+		echo "Pango or the DejaVu fonts are missing: the print edition cannot be built" >&2; \
+		echo "(Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)." >&2; \
+	fi
+
+edition: setup print-libraries
 	$(BIN)/dvc repro
 	@echo
 	@echo "Sample edition built: open outputs/$$($(BIN)/python -c 'from sozialplanung.core.config import latest_edition; print(latest_edition())')/site/index.html in a browser."
 
 # dvc.lock must be what a fresh clone's `make edition` writes: build HEAD (committed files only, not
 # this working tree) in a temporary clone with its own package code and copy its dvc.lock here.
-lock: setup
+lock: setup print-libraries
 	@work=$$(mktemp -d) && git clone -q . "$$work/klon" && \
 	(cd "$$work/klon" && PYTHONPATH="$$work/klon/src" $(BIN)/dvc repro -q) && \
 	cp "$$work/klon/dvc.lock" dvc.lock && rm -rf "$$work" && \
 	echo "dvc.lock rebuilt from $$(git rev-parse --short HEAD); commit it: git commit -m 'Record the pipeline state in dvc.lock' dvc.lock"
 
-test: setup locales browser lint
+test: setup locales browser print-libraries lint
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-test-quick: setup
+test-quick: setup print-libraries
 	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 lint: setup

@@ -328,7 +328,7 @@ def write_profile(edition: Edition, kennziffer: int, notebook: nbformat.Notebook
     nbformat.write(notebook, path)
 
 
-BINARY_SUFFIXES = (".xlsx", ".png", ".jpg", ".gif")
+BINARY_SUFFIXES = (".xlsx", ".png", ".jpg", ".gif", ".pdf")
 
 
 def site_files(site_dir: Path) -> dict[str, bytes]:

@@ -456,11 +456,11 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     first = publish(make_edition(tmp_path / "eins"), engine="nbconvert").parent
     second = publish(make_edition(tmp_path / "zwei"), engine="nbconvert").parent
     assert site_files(first) == site_files(second)
-    # pages, stylesheet, search index and script, comparison script, provenance.json, manifest.json and a CSV plus a
-    # workbook for each page with a table (chapters 1 and 3, every profile); the open data:
-    # datapackage.json, the indicators, their definitions and a data CSV per table
+    # pages, stylesheet, search index and script, comparison script, provenance.json, manifest.json, the print
+    # edition and a CSV plus a workbook for each page with a table (chapters 1 and 3, every profile); the open
+    # data: datapackage.json, the indicators, their definitions and a data CSV per table
     tables = 3 + len(DISTRICTS)  # chapters 1 and 3, the comparison, every profile
-    assert len(site_files(first)) == len(PAGES) + 6 + 2 * tables + 3 + tables - 1  # comparison: kennzahlen.csv
+    assert len(site_files(first)) == len(PAGES) + 7 + 2 * tables + 3 + tables - 1  # comparison: kennzahlen.csv
 
 
 def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,7 @@ from sozialplanung.site.manifest import write_manifest
 from sozialplanung.site.model import SiteModel
 from sozialplanung.site.provenance import PROVENANCE_FILE
 from sozialplanung.site.search import write_search_index
-from sozialplanung.site.sitemap import START_PAGE
+from sozialplanung.site.sitemap import START_PAGE, print_file
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 STYLESHEET_PATH = "assets/style.css"
@@ -75,28 +76,39 @@ def write_downloads(folder: Path, model: SiteModel) -> None:
 
 
 def finish_site(folder: Path, model: SiteModel) -> None:
-    """``provenance.json``, ``manifest.json`` over every file, then the publish gate over the finished
-    folder: its checks of single cells and totals, its attacker over every number the pages link
-    to the data (:mod:`~sozialplanung.site.attack`), and the check of every marked statement against
-    the published values (:mod:`~sozialplanung.report.claims`). A refused edition raises
-    :class:`~sozialplanung.core.errors.PublishError`, and
+    """``provenance.json``, the print edition, then the publish gate over the finished folder: its
+    checks of single cells and totals, its attacker over every number the pages link to the data
+    (:mod:`~sozialplanung.site.attack`), and the check of every marked statement against the
+    published values (:mod:`~sozialplanung.report.claims`); last ``manifest.json`` over every file.
+    A refused edition raises :class:`~sozialplanung.core.errors.PublishError`, and
     :func:`~sozialplanung.core.atomic.replace_directory` throws the folder away."""
+    # here, not at the top: the print edition converts pages with the nbconvert engine, which imports this module
+    from sozialplanung.site.print_edition import write_print_edition
+
     write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
-    write_manifest(folder)
     edition = model.edition
     threshold = edition.config.confidentiality.threshold
     # They read the finished folder and the edition's data, nothing else: they run side by side.
-    gate_findings, attacker_findings, false_claims = side_by_side(
-        [
-            partial(gate.check_site, folder, threshold),
-            partial(attack.check_site, folder, edition),
-            partial(claims.check_edition_site, folder, edition),
-        ],
-        workers=os.cpu_count() or 1,
-    )
-    gate.refuse(gate_findings, threshold)
-    attack.refuse(attacker_findings)
-    claims.refuse(false_claims)
+    # The PDF is made from the same pages the checks read; it is written beside the folder and
+    # moved in afterwards, so that no check sees it half written.
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".druck-") as spare:
+        printed = Path(spare) / "druck.pdf"
+        _, gate_findings, attacker_findings, false_claims = side_by_side(
+            [
+                partial(write_print_edition, model, printed),
+                partial(gate.check_site, folder, threshold),
+                partial(attack.check_site, folder, edition),
+                partial(claims.check_edition_site, folder, edition),
+            ],
+            workers=os.cpu_count() or 1,
+        )
+        gate.refuse(gate_findings, threshold)
+        attack.refuse(attacker_findings)
+        claims.refuse(false_claims)
+        target = folder / print_file(edition.config.edition)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(printed, target)
+    write_manifest(folder)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -26,7 +26,7 @@ from sozialplanung.site.datapackage import DATAPACKAGE_FILE
 from sozialplanung.site.manifest import MANIFEST_FILE
 from sozialplanung.site.provenance import PROVENANCE_FILE, Provenance, flat_parameters
 from sozialplanung.site.search import INDEX_PATH, SCRIPT_PATH
-from sozialplanung.site.sitemap import Page, SiteMap
+from sozialplanung.site.sitemap import Page, SiteMap, print_file
 from sozialplanung.statistics.confidentiality import LEGEND, Confidentiality
 from sozialplanung.statistics.indicators import CITY, INDICATOR_BY_ID, Indicator
 
@@ -232,6 +232,7 @@ def render_start(edition: Edition, frame: pd.DataFrame, site: SiteMap) -> Markup
         overview=site.overview,
         districts=format_count(len(site.districts)),
         datapackage=DATAPACKAGE_FILE,
+        print_file=print_file(config.edition),
         publisher=config.publication.publisher,
         licence_title=config.publication.licence.title,
         licence_url=config.publication.licence.url,

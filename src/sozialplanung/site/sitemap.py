@@ -26,6 +26,11 @@ EASY_LANGUAGE_SUFFIX = "_leichte_sprache"
 """The chapter whose id ends so explains definitions and confidentiality; the start page links it."""
 
 
+def print_file(edition_id: str) -> str:
+    """Where the print edition (:mod:`~sozialplanung.site.print_edition`) lies inside the site."""
+    return f"downloads/sozialbericht-{edition_id}.pdf"
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of the edition and how the navigation names it.

@@ -39,7 +39,7 @@ class NbconvertEngine:
     name = "nbconvert"
 
     def render(self, model: SiteModel, folder: Path) -> None:
-        exporter = _exporter()
+        exporter = html_exporter()
         # Every page is converted before the first is written, so a failing page costs no files.
         contents = dict(model.generated)
         citation = Citation.of(model.edition.config)
@@ -52,7 +52,7 @@ class NbconvertEngine:
         copy_stylesheet(folder)
 
 
-def _exporter() -> HTMLExporter:
+def html_exporter() -> HTMLExporter:
     return HTMLExporter(
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],  # only ours: not the working directory
         template_name=NBCONVERT_TEMPLATE,
@@ -71,7 +71,7 @@ def convert_document(
     """A chapter or profile as a checked HTML fragment for the page layout, with a download line
     under every table and, given a ``citation``, an anchor and a citation line at every table and
     figure (:mod:`~sozialplanung.site.citation`)."""
-    body, _resources = (exporter or _exporter()).from_notebook_node(document.notebook)
+    body, _resources = (exporter or html_exporter()).from_notebook_node(document.notebook)
     fragment = finish_fragment(body, document.where)
     linked = link_downloads(str(fragment), document.download_id, document.table_ids)
     return Markup(linked if citation is None else cite_fragment(linked, document.page, citation))
