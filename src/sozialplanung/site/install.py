@@ -20,21 +20,18 @@ from pathlib import Path
 
 from sozialplanung.core.atomic import make_public, replace_directory
 from sozialplanung.core.parallel import side_by_side
-from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.report import claims
 from sozialplanung.site import attack, gate
 from sozialplanung.site.comparison import write_comparison_script
 from sozialplanung.site.datapackage import write_datapackage
 from sozialplanung.site.downloads import download_footer, write_chapter_downloads
+from sozialplanung.site.files import write_text
 from sozialplanung.site.manifest import write_manifest
 from sozialplanung.site.model import SiteModel
+from sozialplanung.site.print_edition import write_print_edition
 from sozialplanung.site.provenance import PROVENANCE_FILE
 from sozialplanung.site.search import write_search_index
 from sozialplanung.site.sitemap import START_PAGE, print_file
-
-STYLESHEET = TEMPLATES_DIR / "style.css"
-STYLESHEET_PATH = "assets/style.css"
-"""Where the stylesheet goes inside the site (every page links to it relatively)."""
 
 
 def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) -> Path:
@@ -82,9 +79,6 @@ def finish_site(folder: Path, model: SiteModel) -> None:
     published values (:mod:`~sozialplanung.report.claims`); last ``manifest.json`` over every file.
     A refused edition raises :class:`~sozialplanung.core.errors.PublishError`, and
     :func:`~sozialplanung.core.atomic.replace_directory` throws the folder away."""
-    # here, not at the top: the print edition converts pages with the nbconvert engine, which imports this module
-    from sozialplanung.site.print_edition import write_print_edition
-
     write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
     edition = model.edition
     threshold = edition.config.confidentiality.threshold
@@ -109,15 +103,3 @@ def finish_site(folder: Path, model: SiteModel) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(printed, target)
     write_manifest(folder)
-
-
-def write_text(path: Path, text: str) -> None:
-    """UTF-8 with ``\\n`` line ends on every platform, so builds compare byte for byte."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def copy_stylesheet(folder: Path) -> None:
-    target = folder / STYLESHEET_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(STYLESHEET, target)

@@ -21,7 +21,7 @@ from sozialplanung.core.errors import PublishError
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.citation import Citation, cite_fragment
 from sozialplanung.site.downloads import link_downloads
-from sozialplanung.site.install import copy_stylesheet, write_text
+from sozialplanung.site.files import copy_stylesheet, write_text
 from sozialplanung.site.model import Document, SiteModel
 from sozialplanung.site.pages import render_layout
 

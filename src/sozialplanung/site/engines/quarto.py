@@ -27,7 +27,7 @@ from markupsafe import Markup
 from sozialplanung.core.errors import QuartoError
 from sozialplanung.site.citation import Citation, cite_notebook
 from sozialplanung.site.downloads import link_notebook_downloads
-from sozialplanung.site.install import copy_stylesheet, write_text
+from sozialplanung.site.files import copy_stylesheet, write_text
 from sozialplanung.site.model import Document, SiteModel
 from sozialplanung.site.pages import page_title, render_browse, render_licence, render_notices, render_provenance
 from sozialplanung.site.provenance import Provenance
