@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from sozialplanung.core.errors import DataError
@@ -88,8 +89,6 @@ def comparison_table(chapter: ChapterContext) -> ReportTable:
 
 def _mark_rows(table_html: str, codes: list[int]) -> str:
     """Each body row with its district's kennziffer (``data-kennziffer``), for the script."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(table_html, "html.parser")
     for row, code in zip(soup.select("tbody > tr"), codes, strict=True):
         row["data-kennziffer"] = str(code)

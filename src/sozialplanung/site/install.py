@@ -83,8 +83,8 @@ def finish_site(folder: Path, model: SiteModel) -> None:
     edition = model.edition
     threshold = edition.config.confidentiality.threshold
     # They read the finished folder and the edition's data, nothing else: they run side by side.
-    # The PDF is made from the same pages the checks read; it is written beside the folder and
-    # moved in afterwards, so that no check sees it half written.
+    # The PDF says what the checked pages say (the same converted notebooks); it is written beside
+    # the folder and moved in afterwards, so that no check sees it half written.
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".druck-") as spare:
         printed = Path(spare) / "druck.pdf"
         _, gate_findings, attacker_findings, false_claims = side_by_side(

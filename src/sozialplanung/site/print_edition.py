@@ -1,4 +1,4 @@
-"""The print edition: one PDF of the report, made from the finished HTML pages with WeasyPrint.
+"""The print edition: one PDF of the report, made from the site's pages with WeasyPrint.
 
 Marburg's reports go to the city parliament as print documents. The PDF holds a title page (with the
 draft mark and the synthetic-data notice where they apply), a table of contents with page numbers,
@@ -126,7 +126,7 @@ def _contents(chapters: list[Page], profiles: list[Page], printed: dict[str, str
     return f'<nav class="inhaltsverzeichnis" aria-label="Inhalt"><h1 id="inhalt">Inhalt</h1><ol>{items}</ol></nav>'
 
 
-def print_document(model: SiteModel) -> str:
+def print_document(model: SiteModel, cover: PrintCover) -> str:
     """The HTML the PDF is made from: the site model's chapters and profiles, converted as the
     built-in engine converts them (whichever engine renders the site)."""
     chapters, profiles = printed_pages(model.sitemap)
@@ -137,7 +137,6 @@ def print_document(model: SiteModel) -> str:
     def section(page: Page, demote: bool) -> str:
         return _section(page, convert_document(documents[page.filename], exporter, citation), printed, demote)
 
-    cover = cover_of(model)
     sections = [section(page, demote=False) for page in chapters]
     if profiles:
         sections.append(
@@ -189,9 +188,10 @@ def write_print_edition(model: SiteModel, target: Path) -> None:
                 return super().fetch(url, headers)
             raise PublishError(f"The print edition would load {url}; its pages must embed what they show.")
 
-    html = HTML(string=print_document(model), url_fetcher=_NothingFromOutside())
+    cover = cover_of(model)
+    html = HTML(string=print_document(model, cover), url_fetcher=_NothingFromOutside())
     target.parent.mkdir(parents=True, exist_ok=True)
-    stylesheet = CSS(string=print_stylesheet(cover_of(model).running_head))
+    stylesheet = CSS(string=print_stylesheet(cover.running_head))
     html.write_pdf(target, stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
 
 
