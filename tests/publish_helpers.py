@@ -36,7 +36,7 @@ DISTRICTS = tuple(
 PROFILE_PAGES = tuple(f"profil-{kennziffer}.html" for kennziffer, *_ in DISTRICTS)
 NAV_PAGES = ("index.html", *(f"{cid}.html" for cid, _ in CHAPTERS), "stadtteile.html", "barrierefreiheit.html")
 """The main navigation: the profiles appear only as their overview."""
-PAGES = (*NAV_PAGES[:-1], "vergleich.html", *PROFILE_PAGES, NAV_PAGES[-1], "suche.html")
+PAGES = (*NAV_PAGES[:-1], "vergleich.html", *PROFILE_PAGES, "aenderungen.html", NAV_PAGES[-1], "suche.html")
 """Every page of the site, in the site map's order (the search page is reached from every header)."""
 CHAPTER_TABLE_ID = "einwohner-nach-stadtbezirken-2024"
 METHOD_TABLE_ID = "definitionen-der-kennzahlen"

@@ -185,3 +185,28 @@ def test_the_default_remote_is_inside_the_checkout_and_ignored_by_git(repo):
     config = (repo / ".dvc" / "config").read_text(encoding="utf-8")
     assert "url = speicher" in config
     assert run(["git", "check-ignore", ".dvc/speicher/files/md5/00/x"], repo).strip()
+
+
+def test_the_new_edition_is_compared_with_the_one_it_was_copied_from(project):
+    new_edition(project, 2025)
+    assert load_config(project / "params" / "2025.yaml").previous_edition == "2024"
+    stage = _stages(project)["stages"]["previous"]
+    assert stage["cmd"] == "sozialbericht prepare --edition ${previous_edition}"
+    assert "data/raw/sample-${previous_edition}" in stage["outs"]  # 2024 is a sample edition: generated
+
+
+def test_a_previous_edition_on_real_data_is_read_not_generated():
+    original = (REPO / "dvc.yaml").read_text(encoding="utf-8")
+    real = retarget_pipeline(original, "2024", "2025", synthetic=False, previous_synthetic=True)
+    after_real = yaml.safe_load(retarget_pipeline(real, "2025", "2026", synthetic=False, previous_synthetic=False))
+    stage = after_real["stages"]["previous"]
+    assert "data/raw/${previous_edition}" in stage["deps"]
+    assert not any("sample-" in out for out in stage["outs"])
+    back = retarget_pipeline(
+        retarget_pipeline(real, "2025", "2026", synthetic=False, previous_synthetic=False),
+        "2026",
+        "2027",
+        synthetic=True,
+        previous_synthetic=True,
+    )
+    assert back == original.replace("params/2024.yaml", "params/2027.yaml")

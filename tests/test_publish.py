@@ -130,6 +130,8 @@ def test_main_navigation_has_one_item_for_the_profiles_and_marks_the_current_pag
         marked = [(a["href"], a["aria-current"]) for a in links if a.has_attr("aria-current")]
         if page in (*PROFILE_PAGES, "vergleich.html"):  # in the section "Stadtteilprofile", not its overview
             assert marked == [("stadtteile.html", "true")], page
+        elif page == "aenderungen.html":  # reached from the start page
+            assert marked == [("index.html", "true")], page
         elif page == "suche.html":  # reached from every page's search field, not the navigation
             assert marked == [], page
         else:

@@ -487,3 +487,36 @@ def test_values_on_protected_cells_are_marked_and_all_others_equal_the_tidy_ones
     marked = computed[keys].merge(marks, on=keys, how="left")["zaehler"].fillna(False).astype(bool).to_numpy()
     pd.testing.assert_frame_equal(computed[~marked], expected[~marked])
     assert (computed[marked]["zaehler"] != expected[marked]["zaehler"]).any()  # imputed, hence hidden
+
+
+# --- an earlier edition of the same series --------------------------------------------------------
+
+
+def test_an_earlier_edition_sees_the_same_series_with_its_last_year_preliminary(tmp_path, districts, tables):
+    earlier = tmp_path / "earlier"
+    last = SAMPLE.last_year - 1
+    generate_sample(earlier, districts, SAMPLE.seed, SAMPLE.first_year, SAMPLE.last_year, until=last)
+    seen = {name: read_table(earlier, name) for name in TABLES}
+    late = dict(sample.LATE_REPORTED.keys())
+    for name, frame in seen.items():
+        assert frame["jahr"].max() == last, name
+        final = tables[name][tables[name]["jahr"] <= last].reset_index(drop=True)
+        if name not in late:
+            pd.testing.assert_frame_equal(frame, final, obj=name)
+            continue
+        column = late[name]
+        before = frame["jahr"] < last
+        pd.testing.assert_frame_equal(frame[before], final[before], obj=name)  # earlier years: final
+        preliminary, complete = frame.loc[~before, column], final.loc[~before, column]
+        assert (preliminary <= complete).all()  # late cases are missing, never extra
+        share = 1 - preliminary.sum() / complete.sum()
+        assert 0.5 * sample.LATE_REPORTED[(name, column)] < share < 1.5 * sample.LATE_REPORTED[(name, column)]
+    for rule in RULES.values():
+        assert rule(seen).empty
+    readme = (earlier / README_NAME).read_text(encoding="utf-8")
+    assert f"bis {last}" in readme and "Vorläufig: wohngeld.haushalte" in readme
+
+
+def test_the_edition_year_must_lie_within_the_sample_years(tmp_path, districts):
+    with pytest.raises(ConfigError, match="outside the sample years 2023–2024"):
+        generate_sample(tmp_path / "raw", districts, 1, 2023, 2024, until=2025)

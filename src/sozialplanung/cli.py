@@ -125,6 +125,18 @@ def indicators(edition: EditionOption = None, project_dir: ProjectOption = Path(
 
 @app.command()
 @_handles_errors
+def prepare(edition: EditionOption = None, project_dir: ProjectOption = Path(".")) -> None:
+    """Sample data (for a sample edition), validation and indicators in one go: what a later
+    edition's changes page reads of this one."""
+    from sozialplanung import pipeline
+
+    opened = _open(edition, project_dir)
+    pipeline.prepare(opened, progress=_step)
+    console.print(f"Indicators → {opened.project.relative(opened.paths.indicators_file)}")
+
+
+@app.command()
+@_handles_errors
 def execute(
     edition: EditionOption = None,
     project_dir: ProjectOption = Path("."),

@@ -22,19 +22,28 @@ from sozialplanung.statistics.indicators import run_indicators
 Progress = Callable[[str], None]
 
 
+def prepare(edition: Edition, progress: Progress = print) -> None:
+    """The steps up to the indicators: sample data (for a sample edition), validation, indicators."""
+    if edition.config.data.synthetic:
+        progress(f"Generating synthetic sample data ({edition.config.edition})")
+        generate_sample_data(edition)
+    progress(f"Validating raw data ({edition.config.edition})")
+    run_validation(edition)
+    progress(f"Computing indicators ({edition.config.edition})")
+    run_indicators(edition)
+
+
 def build(edition: Edition, engine: str = "auto", progress: Progress = print, fresh_kernels: bool = False) -> Path:
     """Every step from raw data to the published site; returns the site's start page.
 
-    Chapters and profiles share one pool of warm kernels; ``fresh_kernels`` starts a kernel per
-    notebook instead (slower; the site is the same byte for byte).
+    The previous edition (``previous_edition``) is prepared first, up to its indicators, which the
+    changes page compares with. Chapters and profiles share one pool of warm kernels;
+    ``fresh_kernels`` starts a kernel per notebook instead (slower; the site is the same byte for byte).
     """
-    if edition.config.data.synthetic:
-        progress("Generating synthetic sample data")
-        generate_sample_data(edition)
-    progress("Validating raw data")
-    run_validation(edition)
-    progress("Computing indicators")
-    run_indicators(edition)
+    previous = edition.previous()
+    if previous is not None:
+        prepare(previous, progress)
+    prepare(edition, progress)
     with KernelPool(KERNEL_NAME, fresh=fresh_kernels) as pool:
         execute_chapters(edition, progress=progress, pool=pool)
         execute_profiles(edition, progress=progress, pool=pool)

@@ -192,6 +192,11 @@ class EditionConfig(_Frozen):
     maps: MapsConfig = MapsConfig()
     profiles: ProfilesConfig = ProfilesConfig()
     publication: PublicationConfig = PublicationConfig()
+    previous_edition: str | None = Field(
+        None,
+        description="The edition this one is compared with on the changes page (its parameter file's name); "
+        "null: none (the page says so)",
+    )
 
     @field_validator("chapters", mode="before")
     @classmethod
@@ -210,6 +215,8 @@ class EditionConfig(_Frozen):
         ids = [c.id for c in self.chapters]
         if len(set(ids)) != len(ids):
             raise ValueError("chapter ids must be unique")
+        if self.previous_edition == self.edition:
+            raise ValueError("previous_edition must name another edition than this one")
         if self.publication.year is not None and self.publication.year < self.year:
             raise ValueError(f"publication.year must not be before the edition's year {self.year}")
         return self
@@ -243,6 +250,12 @@ class Edition:
     @property
     def project(self) -> ProjectPaths:
         return self.paths.project
+
+    def previous(self) -> Edition | None:
+        """The edition this one is compared with (``previous_edition``, from the same project), or None."""
+        if self.config.previous_edition is None:
+            return None
+        return open_edition(self.config.previous_edition, self.project.root)
 
 
 def load_config(params_file: Path) -> EditionConfig:

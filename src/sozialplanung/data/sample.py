@@ -37,6 +37,10 @@ from sozialplanung.data.contract import (
 from sozialplanung.data.files import csv_text
 
 README_NAME = "LIESMICH.txt"
+LATE_REPORTED = {("wohngeld", "haushalte"): 0.12}
+"""Counts of which a share of a year's cases reaches the statistics only after the edition of that
+year is built (Wohngeld decided late: the Wohngeld-Plus reform of 2023 left long backlogs), by
+(table, column): the next edition states that year with them, so it revises the earlier one."""
 REFERENCE_YEAR = 2022
 CITY_POPULATION = 77_800  # residents 31.12.2022
 
@@ -462,8 +466,15 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.write_bytes(frame.to_csv(sep=";", index=False, lineterminator="\n").encode("utf-8-sig"))
 
 
-def _readme(seed: int, first_year: int, last_year: int) -> str:
+def _readme(seed: int, first_year: int, last_year: int, preliminary: bool = False) -> str:
     tables = "\n".join(f"- {name}.csv: {spec.title}" for name, spec in TABLES.items())
+    late = ", ".join(f"{table}.{column}" for table, column in LATE_REPORTED)
+    note = (
+        f"Vorläufig: {late} {last_year} – ein Teil der Fälle dieses Jahres wird erst nachgemeldet;\n"
+        "die folgende Ausgabe weist das Jahr mit den nachgemeldeten Fällen aus.\n"
+        if preliminary
+        else ""
+    )
     return (
         "Synthetische Beispieldaten – keine amtliche Statistik\n\n"
         "Die Tabellen in diesem Ordner sind synthetische Beispieldaten für die Beispielausgabe des\n"
@@ -471,7 +482,7 @@ def _readme(seed: int, first_year: int, last_year: int) -> str:
         "nur in Größenordnung und Struktur an Marburg angelehnt. Sie sind keine amtliche Statistik und\n"
         "dürfen nicht als Angaben über die Stadt oder ihre Stadtbezirke zitiert werden.\n\n"
         f"Startwert (Seed): {seed}\nJahre: {first_year} bis {last_year} (Stichtag jeweils 31.12.)\n"
-        "Erzeugt mit: sozialplanung.data.sample.generate_sample\n\n"
+        f"{note}Erzeugt mit: sozialplanung.data.sample.generate_sample\n\n"
         f"Tabellen (CSV, Trennzeichen Semikolon, UTF-8 mit BOM):\n{tables}\n"
     )
 
@@ -624,9 +635,20 @@ def _export_files(tables: dict[str, pd.DataFrame], districts: pd.DataFrame, fold
 
 
 def generate_sample(
-    raw_dir: Path, districts: pd.DataFrame, seed: int, first_year: int, last_year: int, style: str = "tidy"
+    raw_dir: Path,
+    districts: pd.DataFrame,
+    seed: int,
+    first_year: int,
+    last_year: int,
+    style: str = "tidy",
+    until: int | None = None,
 ) -> list[Path]:
     """Write the synthetic sample tables and a LIESMICH.txt into ``raw_dir``.
+
+    The years ``first_year`` to ``last_year`` are drawn; the files hold those up to ``until``
+    (default: all), as an edition of that year saw them (:func:`as_known_in`): two editions of one
+    sample series agree on every earlier year and differ in the older edition's last year, whose
+    late-reported counts the newer edition revises.
 
     ``style="tidy"``: one CSV per table, as the data contract names it. ``style="export"``: the same
     numbers as the sources deliver them (see :data:`EXPORT_FILES` and the README's "Accepted input
@@ -639,23 +661,48 @@ def generate_sample(
     """
     if first_year > last_year:
         raise ConfigError(f"Sample years {first_year}–{last_year}: first_year must not be after last_year.")
+    until = last_year if until is None else until
+    if not first_year <= until <= last_year:
+        raise ConfigError(
+            f"The edition's year {until} is outside the sample years {first_year}–{last_year} "
+            "(sample.first_year, sample.last_year): there would be no data for it."
+        )
     if style not in STYLES:
         raise ConfigError(f"Unknown sample style {style!r}; use one of {', '.join(STYLES)}.")
-    tables = build_tables(districts, seed, list(range(first_year, last_year + 1)))
+    tables = as_known_in(build_tables(districts, seed, list(range(first_year, last_year + 1))), until, seed)
     raw_dir = Path(raw_dir)
     written: list[str] = []
 
     def fill(folder: Path) -> None:
         if style == "export":
-            written.extend(_export_files(tables, districts, folder, last_year))
+            written.extend(_export_files(tables, districts, folder, until))
         else:
             for name, frame in tables.items():
                 _write_csv(frame, folder / f"{name}.csv")
                 written.append(f"{name}.csv")
-        (folder / README_NAME).write_bytes(_readme(seed, first_year, last_year).encode("utf-8"))
+        readme = _readme(seed, first_year, until, preliminary=until < last_year)
+        (folder / README_NAME).write_bytes(readme.encode("utf-8"))
 
     replace_directory(raw_dir, fill)
     return sorted([*(raw_dir / name for name in written), raw_dir / README_NAME])
+
+
+def as_known_in(tables: dict[str, pd.DataFrame], year: int, seed: int) -> dict[str, pd.DataFrame]:
+    """The tables up to ``year`` as an edition of that year saw them: where the drawn series goes on
+    past ``year``, the counts of :data:`LATE_REPORTED` in ``year`` lack the cases reported late
+    (each case late with the table's share, drawn from a generator of its own, so the drawn series
+    stays as it is). The series' own last year is as drawn: it is the newest state of knowledge."""
+    last_drawn = max(int(frame["jahr"].max()) for frame in tables.values())
+    known = {name: frame[frame["jahr"] <= year].reset_index(drop=True) for name, frame in tables.items()}
+    if year >= last_drawn:
+        return known
+    rng = np.random.Generator(np.random.PCG64([seed, year]))
+    for (name, column), share in LATE_REPORTED.items():
+        frame = known[name]
+        rows = frame["jahr"] == year
+        counts = frame.loc[rows, column].to_numpy(dtype=np.int64)
+        frame.loc[rows, column] = counts - rng.binomial(counts, share)
+    return known
 
 
 def generate_sample_data(edition: Edition, style: str = "tidy") -> list[Path]:
@@ -668,5 +715,11 @@ def generate_sample_data(edition: Edition, style: str = "tidy") -> list[Path]:
     sample = edition.config.sample
     districts = load.read_districts(edition.project.districts_file)
     return generate_sample(
-        edition.paths.raw_dir, districts, sample.seed, sample.first_year, sample.last_year, style=style
+        edition.paths.raw_dir,
+        districts,
+        sample.seed,
+        sample.first_year,
+        sample.last_year,
+        style=style,
+        until=edition.config.year,
     )

@@ -2,7 +2,8 @@
 
 ``sozialbericht new-edition 2025`` copies the newest earlier edition's ``params/<year>.yaml`` and
 changes what belongs to the year (edition, title, year, Stichtag, raw-data folder: ``data/raw/<year>``
-for real data, ``data/raw/sample-<year>`` for a sample edition, never another edition's), keeping every
+for real data, ``data/raw/sample-<year>`` for a sample edition, never another edition's; the edition
+it was copied from becomes ``previous_edition``, the one the changes page compares with), keeping every
 comment; it points ``dvc.yaml`` at the new file (the pipeline always builds one edition — a past
 edition is its git tag plus the data version its ``dvc.lock`` records) and sets the chapter
 notebooks' default edition. An edition on real data has no ``sample`` stage: its raw folder is
@@ -25,6 +26,7 @@ from sozialplanung.editions.datastore import commit_command
 
 PIPELINE_FILE = "dvc.yaml"
 SAMPLE_STAGE = "sample"
+PREVIOUS_STAGE = "previous"
 DISABLED_MARK = "# [sample stage disabled: this edition uses real raw data tracked with `dvc add`]"
 _DISABLED_PREFIX = "#~ "
 
@@ -90,11 +92,11 @@ def new_edition(project_dir: str | Path, year: int, sample: bool = False, source
     old = load_config(project.params_file(previous))
     raw_dir = sample_raw_dir(edition) if sample else f"data/raw/{edition}"
     text = edition_parameters(
-        project.params_file(previous).read_text(encoding="utf-8"), old.year, year, raw_dir, sample
+        project.params_file(previous).read_text(encoding="utf-8"), old.year, year, raw_dir, sample, previous
     )
     pipeline = project.root / PIPELINE_FILE
     pipeline_text = (
-        retarget_pipeline(pipeline.read_text(encoding="utf-8"), previous, edition, sample)
+        retarget_pipeline(pipeline.read_text(encoding="utf-8"), previous, edition, sample, old.data.synthetic)
         if pipeline.is_file()
         else None
     )
@@ -152,14 +154,19 @@ def _title(text: str) -> str:
     return str(yaml.safe_load(match.group(1)))
 
 
-def edition_parameters(text: str, old_year: int, year: int, raw_dir: str, synthetic: bool) -> str:
-    """The previous edition's parameter text with everything that belongs to the year changed."""
+def edition_parameters(
+    text: str, old_year: int, year: int, raw_dir: str, synthetic: bool, previous: str | None = None
+) -> str:
+    """The previous edition's parameter text with everything that belongs to the year changed; the
+    changes page compares with ``previous`` (the edition copied from)."""
     title = _title(text)
     new_title = re.sub(rf"\b{old_year}\b", str(year), title) if str(old_year) in title else f"{title} {year}"
     text = _replace_value(text, "edition", f'"{year}"')
     text = _replace_value(text, "title", f'"{new_title}"')
     text = _replace_value(text, "year", str(year))
     text = _replace_value(text, "reference_date", f'"{year}-12-31"')
+    if previous is not None:
+        text = _set_previous_edition(text, previous)
     text = _replace_value(text, "raw_dir", raw_dir, section="data")
     note = 'true only for generated sample data (every page then says "synthetische Beispieldaten")'
     text = _replace_value(text, "synthetic", "true" if synthetic else "false", section="data", comment=note)
@@ -167,6 +174,19 @@ def edition_parameters(text: str, old_year: int, year: int, raw_dir: str, synthe
         text = _replace_value(text, "last_year", str(year), section="sample")
     kind = "sample edition built from synthetic data" if synthetic else f"real raw data in {raw_dir}, tracked by DVC"
     return re.sub(r"\A# Edition parameters:[^\n]*", f"# Edition parameters: Sozialbericht {year} ({kind}).", text)
+
+
+PREVIOUS_COMMENT = "compared with on the changes page (aenderungen.html); null: none"
+
+
+def _set_previous_edition(text: str, previous: str) -> str:
+    if re.search(r"^previous_edition:", text, re.MULTILINE):
+        return _replace_value(text, "previous_edition", f'"{previous}"', comment=PREVIOUS_COMMENT)
+    line = f'previous_edition: "{previous}"       # {PREVIOUS_COMMENT}\n'
+    first = re.search(r"^first_year:[^\n]*\n", text, re.MULTILINE)
+    if first is None:
+        raise ConfigError("The parameter file has no first_year.")
+    return text[: first.end()] + line + text[first.end() :]
 
 
 # --- dvc.yaml -----------------------------------------------------------------------------------
@@ -185,9 +205,31 @@ def _active_stage(lines: list[str], name: str) -> tuple[int, int] | None:
     return None
 
 
-def retarget_pipeline(text: str, previous: str, edition: str, synthetic: bool) -> str:
-    """``dvc.yaml`` reading ``params/<edition>.yaml``; the sample stage active only for sample data."""
+PREVIOUS_SAMPLE_OUT = "      - data/raw/sample-${previous_edition}  # a sample edition's data is generated here"
+PREVIOUS_RAW_DEP = "      - data/raw/${previous_edition}  # its raw data, tracked with dvc add"
+
+
+def _previous_raw_data(lines: list[str], previous_synthetic: bool) -> list[str]:
+    """The previous-edition stage generates a sample edition's raw data (an output) and reads a real
+    edition's, tracked with ``dvc add`` (a dependency)."""
+    lines = [line for line in lines if line not in (PREVIOUS_SAMPLE_OUT, PREVIOUS_RAW_DEP)]
+    stage = _active_stage(lines, PREVIOUS_STAGE)
+    if stage is None:
+        return lines
+    start, end = stage
+    heading = "    outs:" if previous_synthetic else "    deps:"
+    place = next((n for n in range(start, end) if lines[n] == heading), None)
+    if place is None:
+        raise ConfigError(f"The {PREVIOUS_STAGE} stage of {PIPELINE_FILE} has no {heading.strip()}; edit it by hand.")
+    lines.insert(place + 1, PREVIOUS_SAMPLE_OUT if previous_synthetic else PREVIOUS_RAW_DEP)
+    return lines
+
+
+def retarget_pipeline(text: str, previous: str, edition: str, synthetic: bool, previous_synthetic: bool = True) -> str:
+    """``dvc.yaml`` reading ``params/<edition>.yaml``; the sample stage active only for sample data,
+    the previous edition's raw data generated (sample) or read (real data)."""
     lines = text.replace(f"params/{previous}.yaml", f"params/{edition}.yaml").split("\n")
+    lines = _previous_raw_data(lines, previous_synthetic)
     active = _active_stage(lines, SAMPLE_STAGE)
     disabled = [n for n, line in enumerate(lines) if line.startswith(_DISABLED_PREFIX.rstrip())]
     if active and not synthetic:

@@ -26,6 +26,7 @@ from sozialplanung.site.cleaning import describe_chapter, prepare_notebook
 from sozialplanung.site.downloads import tables_in_notebook
 from sozialplanung.site.pages import (
     render_accessibility,
+    render_changes,
     render_comparison,
     render_overview,
     render_search,
@@ -73,7 +74,7 @@ class SiteModel:
     generated: dict[str, Markup]
     provenance: Provenance
     generated_tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    """The download payloads of tables on generated pages (the district comparison), by filename."""
+    """The download payloads of tables on generated pages (district comparison, changes), by filename."""
 
 
 class Engine(Protocol):
@@ -92,12 +93,14 @@ def build_model(edition: Edition, engine: str) -> SiteModel:
     documents = tuple(read_documents(edition, site))
     start = render_start(edition, read_indicator_frame(edition), site)  # first: it names a missing input
     comparison, comparison_tables = render_comparison(edition, site)
+    changes, changes_tables = render_changes(edition, site)
     generated = {
         START_PAGE: start,
         site.overview.filename: render_overview(edition, site),
         site.accessibility.filename: render_accessibility(edition, site),
         site.search.filename: render_search(),
         site.comparison.filename: comparison,
+        site.changes.filename: changes,
     }
     generated = {name: with_heading_ids(content) for name, content in generated.items()}
     return SiteModel(
@@ -106,7 +109,7 @@ def build_model(edition: Edition, engine: str) -> SiteModel:
         documents,
         generated,
         provenance.collect(edition, engine=engine),
-        generated_tables={site.comparison.filename: comparison_tables},
+        generated_tables={site.comparison.filename: comparison_tables, site.changes.filename: changes_tables},
     )
 
 

@@ -20,6 +20,7 @@ from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_change, format_count, format_date, round_half_up
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.report.chapter import ChapterContext
+from sozialplanung.site.changes import changes_context
 from sozialplanung.site.citation import licence_notice
 from sozialplanung.site.comparison import comparison_context
 from sozialplanung.site.datapackage import DATAPACKAGE_FILE
@@ -233,6 +234,8 @@ def render_start(edition: Edition, frame: pd.DataFrame, site: SiteMap) -> Markup
         districts=format_count(len(site.districts)),
         datapackage=DATAPACKAGE_FILE,
         print_file=print_file(config.edition),
+        changes=site.changes,
+        previous_edition=config.previous_edition,
         publisher=config.publication.publisher,
         licence_title=config.publication.licence.title,
         licence_url=config.publication.licence.url,
@@ -280,6 +283,12 @@ def render_comparison(edition: Edition, site: SiteMap) -> tuple[Markup, list[dic
     download payload of its table."""
     context, tables = comparison_context(ChapterContext(edition), site.comparison)
     return _render("pages/vergleich.html.j2", **context), tables
+
+
+def render_changes(edition: Edition, site: SiteMap) -> tuple[Markup, list[dict]]:
+    """What changed since the previous edition (``aenderungen.html``), and its tables' download payloads."""
+    context, tables = changes_context(edition, site.changes)
+    return _render("pages/aenderungen.html.j2", **context), tables
 
 
 def render_search() -> Markup:

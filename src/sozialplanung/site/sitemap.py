@@ -82,6 +82,13 @@ COMPARISON_PAGE = Page(
     "Vergleich",
     section=OVERVIEW_PAGE.filename,
 )
+CHANGES_PAGE = Page(
+    "aenderungen.html",
+    "Änderungen seit dem letzten Bericht",
+    "Änderungen seit dem letzten Bericht",
+    "Änderungen",
+    section=START_PAGE,  # reached from the start page, which the navigation marks
+)
 
 
 FRONT_MATTER_NUMBER = 0
@@ -139,6 +146,7 @@ class SiteMap:
     districts: tuple[District, ...]
     search: Page = SEARCH_PAGE
     comparison: Page = COMPARISON_PAGE
+    changes: Page = CHANGES_PAGE
 
     @classmethod
     def of(cls, config: EditionConfig, districts: tuple[District, ...]) -> SiteMap:
@@ -155,6 +163,7 @@ class SiteMap:
             self.overview,
             self.comparison,
             *self.profiles,
+            self.changes,
             self.accessibility,
             self.search,
         )
