@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -211,3 +212,89 @@ def test_a_named_previous_edition_without_indicators_stops_the_build(pair, tmp_p
     edition = open_edition("2024", project)
     with pytest.raises(PublishError, match=r"sozialbericht prepare --edition 2023"):
         changes.changes_context(edition, CHANGES_PAGE)
+
+
+# --- sentences, for changes made by hand ----------------------------------------------------------
+
+
+def _edition(year: int, districts: dict[int, str]) -> SimpleNamespace:
+    """What the sentences read of an edition: its year and its districts' names."""
+    frame = pd.DataFrame({"kennziffer": list(districts), "stadtbezirk": list(districts.values())})
+    return SimpleNamespace(year=year, districts=frame)
+
+
+def _changes(**fields) -> changes.EditionChanges:
+    defaults = dict(
+        previous=_edition(2023, {211: "Altstadt", 212: "Weidenhausen", 999: "Alter Bezirk"}),
+        current=_edition(2024, {211: "Altstadt", 212: "Weidenhausen", 213: "Campusviertel"}),
+        key_figures=pd.DataFrame(columns=["indikator", "before", "after", "change", "direction"]),
+        class_changes=pd.DataFrame(columns=["kennziffer", "before", "after", "direction"]),
+        new_districts=(),
+        dropped_districts=(),
+        new_indicators=(),
+        dropped_indicators=(),
+        revisions=pd.DataFrame(columns=["indikator", "kennziffer", "jahr", "before", "after", "difference"]),
+        districts=2,
+        indicators=14,
+    )
+    return changes.EditionChanges(**(defaults | fields))
+
+
+def test_key_figure_sentences_name_what_rose_fell_stayed_and_could_not_be_compared():
+    figures = pd.DataFrame(
+        {
+            "indikator": ["sgb2_quote", "kinderarmut", "wohngeldquote", "marburgpass_quote"],
+            "direction": ["gesunken", "gesunken", None, "unverändert"],
+        }
+    )
+    assert changes.key_figure_sentences(_changes(key_figures=figures)) == [
+        "Gesunken gegenüber dem Sozialbericht 2023: SGB-II-Quote und Kinderarmut (SGB II).",
+        "Gleich geblieben: MarburgPass-Quote.",
+        "Nicht zu vergleichen, weil ein Wert fehlt oder geheim gehalten wird: Wohngeldquote.",
+    ]
+
+
+def test_class_change_sentences_count_and_name_the_districts_by_direction():
+    one = pd.DataFrame([{"kennziffer": 212, "before": "mittel", "after": "niedrig", "direction": "ungünstiger"}])
+    assert changes.class_change_sentences(_changes(class_changes=one)) == [
+        "Gegenüber dem Sozialindex 2023 hat sich bei einem Stadtbezirk die Einstufung geändert.",
+        "In einer ungünstigeren Statusklasse: Weidenhausen.",
+    ]
+    assert changes.class_change_sentences(_changes()) == [
+        "Alle Stadtbezirke des Sozialindex 2024 liegen in derselben Statusklasse wie im Sozialindex 2023."
+    ]
+    assert "lassen sich nicht vergleichen" in changes.class_change_sentences(_changes(class_changes=None))[0]
+
+
+def test_coverage_sentences_name_added_and_dropped_districts_and_indicators():
+    moved = _changes(new_districts=(213,), dropped_districts=(999,), dropped_indicators=("alte_quote",))
+    assert changes.coverage_sentences(moved) == [
+        "Stadtbezirke, die der Sozialbericht 2023 nicht enthielt: Campusviertel.",
+        "Stadtbezirke, die der Sozialbericht 2024 nicht mehr enthält: Alter Bezirk.",
+        "Kennzahlen, die der Sozialbericht 2024 nicht mehr enthält: alte_quote.",
+    ]
+    assert changes.coverage_sentences(_changes()) == [
+        "Beide Berichte umfassen dieselben zwei Stadtbezirke.",
+        "Beide Berichte umfassen dieselben 14 Kennzahlen.",
+    ]
+
+
+def test_revision_sentence_counts_values_per_indicator_and_names_the_years():
+    revised = pd.DataFrame(
+        {
+            "indikator": ["sgb2_quote", "wohngeldquote", "wohngeldquote"],
+            "kennziffer": [0, 0, 211],
+            "jahr": [2022, 2022, 2023],
+            "before": ["1,0"] * 3,
+            "after": ["1,1"] * 3,
+            "difference": ["+0,1"] * 3,
+        }
+    )
+    assert changes.revision_sentence(_changes(revisions=revised)) == (
+        "Der Sozialbericht 2024 weist drei Werte früherer Jahre anders aus als der Sozialbericht 2023: "
+        "SGB-II-Quote 2022 (einen Wert) und Wohngeldquote 2022 und 2023 (zwei Werte)."
+    )
+    assert changes.revision_sentence(_changes()) == (
+        "Der Sozialbericht 2024 weist alle Werte früherer Jahre, die beide Berichte veröffentlichen, "
+        "so aus wie der Sozialbericht 2023."
+    )

@@ -316,7 +316,8 @@ def key_figure_sentences(changes: EditionChanges) -> list[str]:
             sentences.append(f"{label}: {join_names(names)}.")
     if sentences:
         sentences[0] = sentences[0].replace(":", f" gegenüber dem {_report(changes.previous)}:", 1)
-    missing = [_indicator_name(i) for i, d in zip(figures["indikator"], figures["direction"]) if d is None]
+    # a figure without a direction (None, which pandas may hold as NaN) could not be compared
+    missing = [_indicator_name(i) for i, d in zip(figures["indikator"], figures["direction"]) if not isinstance(d, str)]
     if missing:
         sentences.append(f"Nicht zu vergleichen, weil ein Wert fehlt oder geheim gehalten wird: {join_names(missing)}.")
     return sentences
@@ -372,10 +373,10 @@ def coverage_sentences(changes: EditionChanges) -> list[str]:
             continue
         if added:
             listed = join_names(sorted((name_of(a) for a in added), key=german_sort_key))
-            sentences.append(f"Neu im {_report(current)}: {listed}.")
+            sentences.append(f"{noun}, die der {_report(previous)} nicht enthielt: {listed}.")
         if dropped:
             listed = join_names(sorted((name_of(d) for d in dropped), key=german_sort_key))
-            sentences.append(f"Nicht mehr im {_report(current)}, aber im {_report(previous)}: {listed}.")
+            sentences.append(f"{noun}, die der {_report(current)} nicht mehr enthält: {listed}.")
     return sentences
 
 
