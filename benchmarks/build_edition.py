@@ -20,6 +20,7 @@ from sozialplanung.execution.chapters import execute_chapters
 from sozialplanung.execution.kernels import KernelPool
 from sozialplanung.execution.notebook import KERNEL_NAME
 from sozialplanung.execution.profiles import execute_profiles
+from sozialplanung.pipeline import prepare
 from sozialplanung.site.publish import publish
 from sozialplanung.statistics.indicators import run_indicators
 
@@ -38,6 +39,11 @@ def stage_seconds(edition: Edition) -> list[tuple[str, float]]:
     """Each step of ``sozialbericht build`` and its seconds (chapters and profiles share one pool of
     warm kernels, as in the build)."""
     figures = []
+    previous = edition.previous()
+    if previous is not None:  # the changes page reads its indicators (the build prepares both side by side)
+        start = time.perf_counter()
+        prepare(previous, progress=lambda message: None)
+        figures.append((f"previous {previous.config.edition}", time.perf_counter() - start))
     with KernelPool(KERNEL_NAME) as pool:
         for name, step in (
             ("sample data", lambda: generate_sample_data(edition)),

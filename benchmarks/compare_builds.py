@@ -42,6 +42,7 @@ class Run:
     wall: float
     cpu: float
     peak_mb: float
+    peak_pss_mb: float
 
 
 def _children_cpu() -> float:
@@ -51,27 +52,31 @@ def _children_cpu() -> float:
 
 def _measure(name: str, commands: list[list[str]], cwd: Path) -> Run:
     """Run ``commands`` one after another: wall time, CPU time of every process they started (all
-    are waited for, so the kernel's time counts too), and the peak of the summed resident memory of
-    a command's process tree, sampled every 50 ms."""
-    peak, cpu_before, start = 0, _children_cpu(), time.perf_counter()
+    are waited for, so the kernel's time counts too), and the peaks of the memory of a command's
+    process tree, sampled every 50 ms: the summed resident sets (RSS: pages a forked worker shares
+    with its parent count in both) and the summed proportional sets (PSS: a shared page counts once,
+    split between the processes sharing it — the physical memory the tree uses)."""
+    peak, peak_pss, cpu_before, start = 0, 0, _children_cpu(), time.perf_counter()
     for command in commands:
         process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         stop = threading.Event()
 
         def sample(process: psutil.Popen = process, stop: threading.Event = stop) -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss
             while not stop.wait(0.05):
                 try:
                     tree = [process, *process.children(recursive=True)]
                 except psutil.NoSuchProcess:
                     return
-                total = 0
+                total = total_pss = 0
                 for member in tree:
                     try:
-                        total += member.memory_info().rss
-                    except psutil.NoSuchProcess:
+                        memory = member.memory_full_info()
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
                         continue
-                peak = max(peak, total)
+                    total += memory.rss
+                    total_pss += getattr(memory, "pss", memory.rss)  # PSS where the system reports it (Linux)
+                peak, peak_pss = max(peak, total), max(peak_pss, total_pss)
 
         sampler = threading.Thread(target=sample)
         sampler.start()
@@ -80,7 +85,7 @@ def _measure(name: str, commands: list[list[str]], cwd: Path) -> Run:
         sampler.join()
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')[-3000:]}")
-    return Run(name, time.perf_counter() - start, _children_cpu() - cpu_before, peak / 2**20)
+    return Run(name, time.perf_counter() - start, _children_cpu() - cpu_before, peak / 2**20, peak_pss / 2**20)
 
 
 def _notebook_runs(project: Path, edition: str) -> list[tuple[Path, dict[str, object]]]:
@@ -155,10 +160,11 @@ def main() -> None:
         per_stage = stage_seconds(open_edition(args.edition, copy_project(Path(folder) / "b")))
 
     by_name = {run.name: run for run in runs}
-    print(f"\n{count} notebooks\n{'way':<8}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}{'wall / build':>14}")
+    header = f"{'way':<8}{'wall s':>9}{'CPU s':>9}{'peak RSS MB':>13}{'peak PSS MB':>13}{'wall / build':>14}"
+    print(f"\n{count} notebooks\n{header}")
     for run in runs:
         ratio = run.wall / by_name["build"].wall
-        print(f"{run.name:<8}{run.wall:>9.1f}{run.cpu:>9.1f}{run.peak_mb:>10.0f}{ratio:>14.2f}")
+        print(f"{run.name:<8}{run.wall:>9.1f}{run.cpu:>9.1f}{run.peak_mb:>13.0f}{run.peak_pss_mb:>13.0f}{ratio:>14.2f}")
     if "naive" in by_name:
         print(f"the build is {by_name['naive'].wall / by_name['build'].wall:.1f}× faster than the naive way")
     print("\nthe build's steps, one by one in one process")

@@ -7,7 +7,9 @@ from functools import partial
 
 import pytest
 
+from sozialplanung.core.errors import ValidationFailed
 from sozialplanung.core.parallel import can_fork, side_by_side
+from sozialplanung.data.problems import Problem
 
 
 def square_with_pid(value: int) -> tuple[int, int]:
@@ -35,3 +37,19 @@ def test_the_first_failing_part_raises_its_error(workers):
     parts = [partial(square_with_pid, 1), partial(fail, "second"), partial(fail, "third")]
     with pytest.raises(ValueError, match="second"):
         side_by_side(parts, workers)
+
+
+def reject(problems: list[Problem]) -> None:
+    raise ValidationFailed(problems)
+
+
+@pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
+def test_a_validation_failure_in_a_worker_arrives_with_every_problem():
+    problems = [
+        Problem("sgb2.csv", 4, "leistungsberechtigte", "-3", "a count is at least 0"),
+        Problem("wohngeld.csv", None, "haushalte", None, "column missing"),
+    ]
+    with pytest.raises(ValidationFailed) as raised:
+        side_by_side([partial(square_with_pid, 2), partial(reject, problems)], workers=2)
+    assert raised.value.problems == problems
+    assert str(raised.value) == "2 problem(s) in the raw data"

@@ -6,10 +6,13 @@ process for a folder without DVC. Each step is the same library call either way.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from sozialplanung.core.config import Edition
+from sozialplanung.core.parallel import side_by_side
 from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
 from sozialplanung.execution.chapters import execute_chapters
@@ -36,14 +39,14 @@ def prepare(edition: Edition, progress: Progress = print) -> None:
 def build(edition: Edition, engine: str = "auto", progress: Progress = print, fresh_kernels: bool = False) -> Path:
     """Every step from raw data to the published site; returns the site's start page.
 
-    The previous edition (``previous_edition``) is prepared first, up to its indicators, which the
-    changes page compares with. Chapters and profiles share one pool of warm kernels;
+    The previous edition (``previous_edition``) is prepared up to its indicators, which the changes
+    page compares with, beside this one's data and indicators. Chapters and profiles share one pool of warm kernels;
     ``fresh_kernels`` starts a kernel per notebook instead (slower; the site is the same byte for byte).
     """
     previous = edition.previous()
-    if previous is not None:
-        prepare(previous, progress)
-    prepare(edition, progress)
+    editions = [edition] if previous is None else [previous, edition]
+    # the two editions share nothing but the reference data: they are prepared side by side
+    side_by_side([partial(prepare, e, progress) for e in editions], workers=os.cpu_count() or 1)
     with KernelPool(KERNEL_NAME, fresh=fresh_kernels) as pool:
         execute_chapters(edition, progress=progress, pool=pool)
         execute_profiles(edition, progress=progress, pool=pool)

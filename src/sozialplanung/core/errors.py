@@ -29,6 +29,10 @@ class ValidationFailed(SozialplanungError):
         self.problems = list(problems)
         super().__init__(message or f"{len(self.problems)} problem(s) in the raw data")
 
+    def __reduce__(self) -> tuple:
+        # with its problems when it crosses from a worker process (an exception pickles its args only)
+        return type(self), (self.problems, str(self))
+
 
 class ChapterExecutionError(SozialplanungError):
     """A chapter notebook failed while Papermill executed it."""
