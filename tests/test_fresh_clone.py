@@ -61,7 +61,7 @@ def test_repro_builds_all_then_nothing_then_only_the_changed_chapter(built_origi
     chapters = {
         f"chapter@{c}" for c in yaml.safe_load((origin / "params/2024.yaml").read_text(encoding="utf-8"))["chapters"]
     }
-    assert _ran(first) == {"sample", "validate", "indicators", "profiles", "publish", *chapters}
+    assert _ran(first) == {"sample", "previous", "validate", "indicators", "profiles", "publish", *chapters}
     assert (origin / "outputs/2024/site/index.html").is_file()
 
     second = _output([str(BIN / "dvc"), "repro"], origin)

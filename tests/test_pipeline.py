@@ -28,6 +28,8 @@ from sozialplanung.data.sample import generate_sample_data
 from sozialplanung.data.validate import run_validation
 from sozialplanung.execution.chapters import execute_chapters
 from sozialplanung.execution.profiles import execute_profiles
+from sozialplanung.pipeline import prepare
+from sozialplanung.report.sentences import number_word
 from sozialplanung.site import search
 from sozialplanung.site.attack import read_facts
 from sozialplanung.site.gate import Finding, check_site
@@ -54,6 +56,20 @@ def _text(html: str) -> str:
     return BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
 
 
+def test_the_changes_page_names_each_revised_value_with_both_values(built):
+    edition, _index = built
+    page = BeautifulSoup(_pages(edition)["aenderungen.html"], "html.parser")
+    revised = page.select_one('[data-table-id="korrigierte-werte"] table')
+    rows = [[cell.get_text() for cell in row.find_all(["th", "td"])] for row in revised.select("tbody tr")]
+    assert rows and all(row[0] == "Wohngeldquote" and row[2] == "2023" for row in rows)
+    for _name, _district, _year, before, after, change in rows:
+        assert before != after and "." not in (before, after)
+        assert parse_number(after) - parse_number(before) == parse_number(change.replace("−", "-"))
+    assert f"weist {number_word(len(rows))} Werte früherer Jahre anders aus" in page.get_text()
+    start = BeautifulSoup(_pages(edition)["index.html"], "html.parser")
+    assert start.select_one('main a[href="aenderungen.html"]') is not None
+
+
 def test_every_page_exists_and_is_reachable_from_the_start_page(built):
     edition, index = built
     assert index == edition.paths.site_dir / "index.html"
@@ -61,8 +77,8 @@ def test_every_page_exists_and_is_reachable_from_the_start_page(built):
     chapters = {f"{chapter.id}.html" for chapter in edition.config.chapters}
     expected = {"index.html", "stadtteile.html", "barrierefreiheit.html", *chapters}
     profiles = {f"profil-{k}.html" for k in pd.read_csv(edition.project.districts_file)["kennziffer"]}
-    # one profile page per district, the comparison of all districts and the search, nothing else
-    assert set(pages) == expected | profiles | {"vergleich.html", "suche.html"}
+    # one profile page per district, the comparison of all districts, the changes and the search, nothing else
+    assert set(pages) == expected | profiles | {"vergleich.html", "aenderungen.html", "suche.html"}
     assert len(profiles) == 33
     start = BeautifulSoup(pages["index.html"], "html.parser")
     links = {a["href"] for a in start.select("nav a[href]")}
@@ -227,6 +243,7 @@ def test_the_sample_edition_has_no_recoverable_hidden_cell(sample_findings):
 def export_edition(tmp_path_factory):
     project = profile_only(copy_project(tmp_path_factory.mktemp("export") / "project"))
     edition = open_edition("2024", project)
+    prepare(edition.previous(), progress=lambda message: None)  # the changes page compares with it
     generate_sample_data(edition, "export")
     run_validation(edition)
     run_indicators(edition)
