@@ -298,3 +298,35 @@ def test_revision_sentence_counts_values_per_indicator_and_names_the_years():
         "Der Sozialbericht 2024 weist alle Werte früherer Jahre, die beide Berichte veröffentlichen, "
         "so aus wie der Sozialbericht 2023."
     )
+
+
+# --- what the previous edition published stays published -------------------------------------------
+
+
+def _statuses(*rows: tuple[int, int, str, str, str, str]) -> SimpleNamespace:
+    """An edition's indicator statuses: (jahr, kennziffer, indikator, zaehler, nenner, wert status)."""
+    columns = [*changes.KEYS, "zaehler_status", "nenner_status", "wert_status"]
+    return SimpleNamespace(indicators=pd.DataFrame(rows, columns=columns))
+
+
+def test_a_cell_hidden_now_that_the_previous_edition_published_is_exposed():
+    before = _statuses((2023, 211, "wohngeldquote", "", "", ""), (2023, 212, "wohngeldquote", "primaer", "", "primaer"))
+    after = _statuses(
+        (2023, 211, "wohngeldquote", "sekundaer", "", "sekundaer"),  # published before: exposed
+        (2023, 212, "wohngeldquote", "primaer", "", "primaer"),  # hidden in both: fine
+        (2024, 211, "wohngeldquote", "primaer", "", "primaer"),  # a year the previous edition lacks: fine
+    )
+    exposed = changes.exposed_by_previous(after, before)
+    assert exposed.to_dict("records") == [
+        {"indikator": "wohngeldquote", "kennziffer": 211, "jahr": 2023, "teil": "zaehler"},
+        {"indikator": "wohngeldquote", "kennziffer": 211, "jahr": 2023, "teil": "wert"},
+    ]
+    with pytest.raises(PublishError, match=r"hides 2 value\(s\) that edition 2023 published: wohngeldquote zaehler"):
+        changes.refuse_exposed(exposed, "2023")
+    assert changes.exposed_by_previous(before, after).empty  # published now what was hidden before: no harm
+
+
+def test_the_sample_editions_hide_the_same_cells_in_the_years_they_share(pair):
+    current, previous = pair
+    assert changes.exposed_by_previous(ChapterContext(current), ChapterContext(previous)).empty
+    assert changes.exposed_by_previous(ChapterContext(previous), ChapterContext(current)).empty

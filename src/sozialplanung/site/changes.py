@@ -13,7 +13,9 @@ Sozialindex computed with its own index parameters. It lists
 
 Only values published in both editions are compared: a value that either edition hides is never
 shown here, so the page adds nothing to what the two editions publish. Numbers are compared as
-published (rounded), so a revision is what a reader of both editions sees.
+published (rounded), so a revision is what a reader of both editions sees. An edition that hides a
+value the previous edition published is refused (:func:`exposed_by_previous`): its hiding protects
+nothing, since the value can be read in the earlier edition.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from sozialplanung.site.citation import Citation, cite_fragment
 from sozialplanung.site.downloads import link_downloads
 from sozialplanung.site.sitemap import Page
 from sozialplanung.statistics import indicators as ind
-from sozialplanung.statistics.confidentiality import SYMBOL_ZERO
+from sozialplanung.statistics.confidentiality import SYMBOL_ZERO, is_hidden
 from sozialplanung.statistics.index_comparison import class_changes
 
 KEYS = ["jahr", "kennziffer", "indikator"]
@@ -83,6 +85,46 @@ def _number(text: str) -> Decimal | None:
         return parse_number(text)
     except ValueError:  # "." hidden, "x" no base
         return None
+
+
+PARTS = ("zaehler", "nenner", "wert")
+
+
+def exposed_by_previous(current: ChapterContext, previous: ChapterContext) -> pd.DataFrame:
+    """Cells this edition hides that the previous edition published, for the years both cover
+    (``indikator``, ``kennziffer``, ``jahr``, ``teil``: zaehler, nenner or wert).
+
+    Hiding such a cell protects nothing: anyone reads it (or, if it has since been revised, nearly
+    it) in the previous edition, and with it whatever its hiding was to protect."""
+    statuses = [f"{part}_status" for part in PARTS]
+    both = previous.indicators[[*KEYS, *statuses]].merge(
+        current.indicators[[*KEYS, *statuses]], on=KEYS, suffixes=("_before", "_after")
+    )
+    rows = []
+    for part in PARTS:
+        shown_before = ~both[f"{part}_status_before"].map(is_hidden)
+        hidden_now = both[f"{part}_status_after"].map(is_hidden)
+        for row in both[shown_before & hidden_now].itertuples(index=False):
+            rows.append(
+                {"indikator": row.indikator, "kennziffer": int(row.kennziffer), "jahr": int(row.jahr), "teil": part}
+            )
+    return pd.DataFrame(rows, columns=["indikator", "kennziffer", "jahr", "teil"])
+
+
+def refuse_exposed(exposed: pd.DataFrame, previous: str) -> None:
+    """Stop publishing when this edition hides what the previous edition published."""
+    if exposed.empty:
+        return
+    listed = "; ".join(
+        f"{row.indikator} {row.teil} {row.jahr}, Kennziffer {row.kennziffer}" for row in exposed.head(10).itertuples()
+    )
+    more = f" and {len(exposed) - 10} more" if len(exposed) > 10 else ""
+    raise PublishError(
+        f"This edition hides {len(exposed)} value(s) that edition {previous} published: {listed}{more}. "
+        "Hiding them protects nothing (they can be read in that edition), so what they were hidden to protect "
+        "could be recovered. The confidentiality model does not take an earlier edition's publication into "
+        "account; check these cells and their neighbours before publishing (publishing is refused)."
+    )
 
 
 def compare_editions(current: ChapterContext, previous: ChapterContext) -> EditionChanges:
@@ -415,6 +457,7 @@ def changes_context(edition: Edition, page: Page) -> tuple[dict[str, object], li
     }
     if previous is None:
         return context | {"previous": None}, []
+    refuse_exposed(exposed_by_previous(current, previous), previous.config.edition)
     changes = compare_editions(current, previous)
     citation = Citation.of(current.config)
     tables = [key_figure_table(changes)]
