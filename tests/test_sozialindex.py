@@ -15,6 +15,7 @@ from sozialplanung.core.errors import ConfigError, DataError
 from sozialplanung.core.paths import ProjectPaths
 from sozialplanung.data import sample
 from sozialplanung.data.load import INDICATOR_COLUMNS, read_districts
+from sozialplanung.statistics import sozialindex
 from sozialplanung.statistics.index_comparison import attention, class_changes, status_dynamics_matrix
 from sozialplanung.statistics.indicators import compute_indicators, indicator
 from sozialplanung.statistics.sozialindex import (
@@ -616,3 +617,27 @@ def test_districts_are_named_after_their_noun_in_every_case(names, case, expecte
     from sozialplanung.report.sozialraum import districts_phrase
 
     assert districts_phrase(names, case) == expected
+
+
+def test_the_index_is_computed_once_per_process_for_the_same_inputs_and_each_caller_gets_its_own(monkeypatch):
+    frame, config = hand_frame(), _config()
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[2])
+        return compute_sozialindex(*args, **kwargs)
+
+    monkeypatch.setattr(sozialindex, "compute_sozialindex", counting)
+    monkeypatch.setattr(sozialindex, "_COMPUTED", {})
+    first = sozialindex.sozialindex_once(frame, config, 2024)
+    first.values.loc[:, "status_sum"] = 99.0  # one notebook changing its copy
+    second = sozialindex.sozialindex_once(frame.copy(), config, 2024)
+    assert calls == [2024]
+    pd.testing.assert_frame_equal(second.values, compute_sozialindex(frame, config, 2024).values)
+    changed = frame.copy()
+    changed.loc[
+        (changed["jahr"] == 2024) & (changed["kennziffer"] == A) & (changed["indikator"] == "sgb2_quote"), "wert"
+    ] = 3
+    assert sozialindex.sozialindex_once(changed, config, 2024).values["sgb2_quote"].tolist()[0] == 3
+    sozialindex.sozialindex_once(frame, _config(status_limits=(-0.5, 1.0, 1.5)), 2024)
+    assert calls == [2024, 2024, 2024]  # other data, other parameters: computed again

@@ -32,7 +32,7 @@ from sozialplanung.statistics.confidentiality import (
     is_hidden,
 )
 from sozialplanung.statistics.publication_plan import TOTAL_COLUMNS, total_key
-from sozialplanung.statistics.sozialindex import SozialindexResult, compute_sozialindex
+from sozialplanung.statistics.sozialindex import SozialindexResult, sozialindex_once
 
 STATUS_PARTS = (
     "zaehler",
@@ -185,7 +185,7 @@ class ChapterContext:
 
     @cached_property
     def sozialindex(self) -> SozialindexResult:
-        return compute_sozialindex(self.indicators, self.config.index, self.year)
+        return sozialindex_once(self.indicators, self.config.index, self.year)
 
     @cached_property
     def districts(self) -> pd.DataFrame:
