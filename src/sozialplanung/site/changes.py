@@ -71,9 +71,9 @@ def published_values(chapter: ChapterContext) -> pd.DataFrame:
     ``indikator``, ``text`` (the cell: a number, ``.`` hidden, ``x`` no base, ``–`` zero) and
     ``value`` (the cell as a number, None where no number is published)."""
     frame = chapter.indicators
-    texts = [chapter.published_rate(row) for _, row in frame.iterrows()]
+    texts = chapter.rule.rates_column(frame["wert"], frame["zaehler"], frame["nenner"], DECIMALS, frame["wert_status"])
     result = frame[KEYS].copy()
-    result["text"] = texts
+    result["text"] = texts.tolist()
     result["value"] = [_number(text) for text in texts]
     return result.reset_index(drop=True)
 

@@ -75,6 +75,10 @@ class SiteModel:
     provenance: Provenance
     generated_tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """The download payloads of tables on generated pages (district comparison, changes), by filename."""
+    converted: dict[str, Markup] = field(default_factory=dict, compare=False, repr=False)
+    """The chapters and profiles as the built-in engine converts them, by filename, once they are
+    (:func:`~sozialplanung.site.engines.nbconvert.converted_documents`): the site and the print
+    edition share one conversion."""
 
 
 class Engine(Protocol):

@@ -29,8 +29,7 @@ from markupsafe import Markup, escape
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_date
 from sozialplanung.core.paths import TEMPLATES_DIR
-from sozialplanung.site.citation import Citation
-from sozialplanung.site.engines.nbconvert import convert_document, html_exporter
+from sozialplanung.site.engines.nbconvert import converted_documents
 from sozialplanung.site.model import SiteModel
 from sozialplanung.site.pages import DRAFT_TITLE, render_licence, render_notices, render_provenance
 from sozialplanung.site.sitemap import EASY_LANGUAGE_SUFFIX, Page, SiteMap
@@ -131,11 +130,10 @@ def print_document(model: SiteModel, cover: PrintCover) -> str:
     built-in engine converts them (whichever engine renders the site)."""
     chapters, profiles = printed_pages(model.sitemap)
     printed = {p.filename: p.stem for p in [*chapters, *profiles]}
-    exporter, citation = html_exporter(), Citation.of(model.edition.config)
-    documents = {document.page.filename: document for document in model.documents}
+    converted = converted_documents(model)
 
     def section(page: Page, demote: bool) -> str:
-        return _section(page, convert_document(documents[page.filename], exporter, citation), printed, demote)
+        return _section(page, converted[page.filename], printed, demote)
 
     sections = [section(page, demote=False) for page in chapters]
     if profiles:

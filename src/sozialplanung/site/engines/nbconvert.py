@@ -39,17 +39,24 @@ class NbconvertEngine:
     name = "nbconvert"
 
     def render(self, model: SiteModel, folder: Path) -> None:
-        exporter = html_exporter()
         # Every page is converted before the first is written, so a failing page costs no files.
-        contents = dict(model.generated)
-        citation = Citation.of(model.edition.config)
-        contents |= {
-            document.page.filename: convert_document(document, exporter, citation) for document in model.documents
-        }
+        contents = dict(model.generated) | converted_documents(model)
         for page in model.sitemap.pages:
             layout = render_layout(model.edition, model.sitemap, page, contents[page.filename], model.provenance)
             write_text(folder / page.filename, layout)
         copy_stylesheet(folder)
+
+
+def converted_documents(model: SiteModel) -> dict[str, Markup]:
+    """Every chapter and profile of ``model`` converted by :func:`convert_document` with the
+    edition's citation, by filename; converted once per model (kept in ``model.converted``), so the
+    print edition, which runs after the site is rendered, reuses the site's conversion."""
+    if not model.converted and model.documents:
+        exporter, citation = html_exporter(), Citation.of(model.edition.config)
+        model.converted.update(
+            {document.page.filename: convert_document(document, exporter, citation) for document in model.documents}
+        )
+    return model.converted
 
 
 def html_exporter() -> HTMLExporter:
