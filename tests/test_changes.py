@@ -321,12 +321,28 @@ def test_a_cell_hidden_now_that_the_previous_edition_published_is_exposed():
         {"indikator": "wohngeldquote", "kennziffer": 211, "jahr": 2023, "teil": "zaehler"},
         {"indikator": "wohngeldquote", "kennziffer": 211, "jahr": 2023, "teil": "wert"},
     ]
-    with pytest.raises(PublishError, match=r"hides 2 value\(s\) that edition 2023 published: wohngeldquote zaehler"):
-        changes.refuse_exposed(exposed, "2023")
     assert changes.exposed_by_previous(before, after).empty  # published now what was hidden before: no harm
+
+
+def test_exposed_cells_are_listed_internally_and_named_on_the_console(tmp_path):
+    project = copy_project(tmp_path / "project")
+    edition = open_edition("2024", project)
+    edition.paths.processed_dir.mkdir(parents=True)
+    assert changes.exposure_warning(edition) is None  # nothing published yet
+    exposed = pd.DataFrame([{"indikator": "wohngeldquote", "kennziffer": 211, "jahr": 2023, "teil": "wert"}])
+    changes.record_exposed(edition, exposed)
+    warning = changes.exposure_warning(edition)
+    assert warning.startswith("1 value(s) hidden in this edition were published by edition 2023")
+    assert "data/processed/2024/geheimhaltung_vorausgabe.csv" in warning
+    changes.record_exposed(edition, exposed.iloc[0:0])  # the next publishing finds none: the list is emptied
+    assert changes.exposure_warning(edition) is None
+    assert edition.paths.exposure_audit_file.read_text(encoding="utf-8") == "indikator,kennziffer,jahr,teil\n"
+    assert not (edition.paths.site_dir / "geheimhaltung_vorausgabe.csv").exists()
 
 
 def test_the_sample_editions_hide_the_same_cells_in_the_years_they_share(pair):
     current, previous = pair
     assert changes.exposed_by_previous(ChapterContext(current), ChapterContext(previous)).empty
     assert changes.exposed_by_previous(ChapterContext(previous), ChapterContext(current)).empty
+    changes.changes_context(current, CHANGES_PAGE)
+    assert changes.exposure_warning(current) is None and current.paths.exposure_audit_file.is_file()

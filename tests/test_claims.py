@@ -322,11 +322,14 @@ directions and the districts at an extreme differ from the sample's."""
 @pytest.fixture(scope="module")
 def built_other(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("other") / "project")
-    params = project / "params" / "2024.yaml"
-    text = params.read_text(encoding="utf-8")
-    seed = re.search(r"^  seed: (\d+)", text, flags=re.MULTILINE)
-    assert seed and int(seed.group(1)) != OTHER_SEED, "the params file lost sample.seed, or uses the other seed"
-    params.write_text(re.sub(r"^  seed: \d+", f"  seed: {OTHER_SEED}", text, count=1, flags=re.MULTILINE))
+    edition = open_edition("2024", project)
+    # this edition and the previous one it is compared with: one other synthetic series
+    for name in ("2024", edition.config.previous_edition):
+        params = project / "params" / f"{name}.yaml"
+        text = params.read_text(encoding="utf-8")
+        seed = re.search(r"^  seed: (\d+)", text, flags=re.MULTILINE)
+        assert seed and int(seed.group(1)) != OTHER_SEED, "the params file lost sample.seed, or uses the other seed"
+        params.write_text(re.sub(r"^  seed: \d+", f"  seed: {OTHER_SEED}", text, count=1, flags=re.MULTILINE))
     edition = open_edition("2024", project)
     return edition, build(edition, engine="nbconvert", progress=lambda message: None)
 

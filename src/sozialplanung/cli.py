@@ -178,6 +178,7 @@ def publish(
     opened = _open(edition, project_dir)
     with console.status("Building the HTML edition …"):
         index = publish_edition(opened, engine=engine, quarto_executable=quarto, timeout=timeout)
+    _warn_exposed(opened)
     console.print(f"[green]Done[/]: open {opened.project.relative(index)} in a browser.")
 
 
@@ -196,7 +197,16 @@ def build(
 
     opened = _open(edition, project_dir)
     index = pipeline.build(opened, engine=engine, progress=_step, fresh_kernels=fresh_kernels)
+    _warn_exposed(opened)
     console.print(f"[green]Edition built[/]: open {opened.project.relative(index)} in a browser.")
+
+
+def _warn_exposed(opened: Edition) -> None:
+    from sozialplanung.site.changes import exposure_warning
+
+    warning = exposure_warning(opened)
+    if warning is not None:
+        console.print(f"[yellow]Warning[/]: {warning}", highlight=False)
 
 
 # --- editions, data versions and exact rebuilds ------------------------------------------------

@@ -113,6 +113,11 @@ class EditionPaths:
         return self.processed_dir / "geheimhaltung_modell.csv"
 
     @property
+    def exposure_audit_file(self) -> Path:
+        """Internal list of cells this edition hides that its previous edition published (never published)."""
+        return self.processed_dir / "geheimhaltung_vorausgabe.csv"
+
+    @property
     def indicator_status_file(self) -> Path:
         """What the report may show of each indicator value (confidentiality statuses)."""
         return self.processed_dir / "indikatoren_status.csv"

@@ -13,9 +13,10 @@ Sozialindex computed with its own index parameters. It lists
 
 Only values published in both editions are compared: a value that either edition hides is never
 shown here, so the page adds nothing to what the two editions publish. Numbers are compared as
-published (rounded), so a revision is what a reader of both editions sees. An edition that hides a
-value the previous edition published is refused (:func:`exposed_by_previous`): its hiding protects
-nothing, since the value can be read in the earlier edition.
+published (rounded), so a revision is what a reader of both editions sees. Cells this edition hides
+that the previous edition published (:func:`exposed_by_previous`: hiding them protects nothing) are
+listed in an internal audit file and named on the console after publishing; the confidentiality
+model itself does not yet take an earlier edition into account.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from markupsafe import Markup
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import DataError, PublishError
 from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_date, parse_number
+from sozialplanung.data import load
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.report.sentences import german_sort_key, join_names, number_word
 from sozialplanung.report.tables import INDEX_KEY, Column, ReportTable, cell_key, report_table
@@ -111,19 +113,25 @@ def exposed_by_previous(current: ChapterContext, previous: ChapterContext) -> pd
     return pd.DataFrame(rows, columns=["indikator", "kennziffer", "jahr", "teil"])
 
 
-def refuse_exposed(exposed: pd.DataFrame, previous: str) -> None:
-    """Stop publishing when this edition hides what the previous edition published."""
+def record_exposed(edition: Edition, exposed: pd.DataFrame) -> None:
+    """Write the cells of :func:`exposed_by_previous` to the edition's internal audit file (rewritten
+    on every publishing, with its header when there are none), for the statistician to check."""
+    load.write_frame(exposed, edition.paths.exposure_audit_file)
+
+
+def exposure_warning(edition: Edition) -> str | None:
+    """What the last publishing found by :func:`exposed_by_previous`, as a sentence for the console."""
+    path = edition.paths.exposure_audit_file
+    if not path.is_file():
+        return None
+    exposed = pd.read_csv(path)
     if exposed.empty:
-        return
-    listed = "; ".join(
-        f"{row.indikator} {row.teil} {row.jahr}, Kennziffer {row.kennziffer}" for row in exposed.head(10).itertuples()
-    )
-    more = f" and {len(exposed) - 10} more" if len(exposed) > 10 else ""
-    raise PublishError(
-        f"This edition hides {len(exposed)} value(s) that edition {previous} published: {listed}{more}. "
-        "Hiding them protects nothing (they can be read in that edition), so what they were hidden to protect "
-        "could be recovered. The confidentiality model does not take an earlier edition's publication into "
-        "account; check these cells and their neighbours before publishing (publishing is refused)."
+        return None
+    return (
+        f"{len(exposed)} value(s) hidden in this edition were published by edition {edition.config.previous_edition} "
+        f"(listed in {edition.project.relative(path)}): hiding them protects nothing, and what they were hidden "
+        "to protect may be recovered from both editions together. The confidentiality model does not take an "
+        "earlier edition into account; check these cells before releasing."
     )
 
 
@@ -457,7 +465,7 @@ def changes_context(edition: Edition, page: Page) -> tuple[dict[str, object], li
     }
     if previous is None:
         return context | {"previous": None}, []
-    refuse_exposed(exposed_by_previous(current, previous), previous.config.edition)
+    record_exposed(edition, exposed_by_previous(current, previous))
     changes = compare_editions(current, previous)
     citation = Citation.of(current.config)
     tables = [key_figure_table(changes)]
