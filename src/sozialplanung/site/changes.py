@@ -29,16 +29,18 @@ from markupsafe import Markup
 
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import DataError, PublishError
-from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_date, parse_number
+from sozialplanung.core.formats import SYMBOL_NOT_APPLICABLE, format_change, format_date
 from sozialplanung.data import load
+from sozialplanung.report import sentences
 from sozialplanung.report.chapter import ChapterContext
 from sozialplanung.report.sentences import german_sort_key, join_names, number_word
 from sozialplanung.report.tables import INDEX_KEY, Column, ReportTable, cell_key, report_table
 from sozialplanung.site.citation import Citation, cite_fragment
+from sozialplanung.site.datapackage import machine_cell
 from sozialplanung.site.downloads import link_downloads
 from sozialplanung.site.sitemap import Page
 from sozialplanung.statistics import indicators as ind
-from sozialplanung.statistics.confidentiality import SYMBOL_ZERO, is_hidden
+from sozialplanung.statistics.confidentiality import is_hidden
 from sozialplanung.statistics.index_comparison import class_changes
 
 KEYS = ["jahr", "kennziffer", "indikator"]
@@ -81,12 +83,9 @@ def published_values(chapter: ChapterContext) -> pd.DataFrame:
 
 
 def _number(text: str) -> Decimal | None:
-    if text == SYMBOL_ZERO:
-        return Decimal(0)
-    try:
-        return parse_number(text)
-    except ValueError:  # "." hidden, "x" no base
-        return None
+    """A published cell read back as the open-data package reads it (``–`` is 0), None for ``.``/``x``."""
+    value, _symbol = machine_cell(text)
+    return Decimal(value) if value else None
 
 
 PARTS = ("zaehler", "nenner", "wert")
@@ -196,18 +195,14 @@ def _key_figures(
                 "before": SYMBOL_NOT_APPLICABLE if old is None else old["text"],
                 "after": SYMBOL_NOT_APPLICABLE if new is None else new["text"],
                 "change": _change(old["value"], new["value"]) if both else SYMBOL_NOT_APPLICABLE,
-                "direction": _direction(old["value"], new["value"]) if both else None,
+                "direction": sentences.direction(old["value"], new["value"], DECIMALS) if both else None,
             }
         )
     return pd.DataFrame(rows, columns=["indikator", "before", "after", "change", "direction"])
 
 
 def _change(old: Decimal, new: Decimal) -> str:
-    return format_change(float(new - old), DECIMALS)
-
-
-def _direction(old: Decimal, new: Decimal) -> str:
-    return "gestiegen" if new > old else "gesunken" if new < old else "unverändert"
+    return format_change(float(sentences.difference(old, new, DECIMALS)), DECIMALS)
 
 
 def _index_changes(current: ChapterContext, previous: ChapterContext) -> pd.DataFrame | None:
