@@ -109,6 +109,8 @@ def test_every_page_passes_axe_and_requests_nothing_from_outside_the_site(browse
 def test_search_by_keyboard_from_the_header_to_a_section(browser, site, server, way):
     base = bases(site, server)[way]
     page = browser.new_page()
+    texts_loaded = []
+    page.on("request", lambda request: texts_loaded.append(request.url) if "/suchtexte/" in request.url else None)
     page.goto(base + "03_wohnen.html")
     for _ in range(60):  # Tab through the skip link and the navigation to the header's search field
         page.keyboard.press("Tab")
@@ -127,6 +129,11 @@ def test_search_by_keyboard_from_the_header_to_a_section(browser, site, server, 
     href = first.get_attribute("href")
     assert href.startswith("03_wohnen.html#")
     assert page.locator("#suchergebnisse li").first.locator("mark").count() >= 1  # the hit is marked
+    # the sections' text is loaded for the pages of the results shown, and only for those
+    shown = page.locator("#suchergebnisse li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(shown) == page.locator("#suchergebnisse li p").count()  # every result with its excerpt
+    wanted = {base + "assets/suchtexte/" + href.split("#")[0].removesuffix(".html") + ".js" for href in shown}
+    assert sorted(texts_loaded) == sorted(wanted)
     first.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: unquote(url).endswith("/" + href))  # ids keep their umlauts

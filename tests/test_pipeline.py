@@ -12,9 +12,10 @@ worker, so each is built once."""
 
 from __future__ import annotations
 
-import json
 import re
+from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -317,11 +318,25 @@ def test_what_rests_on_a_cell_anonymised_at_source_is_hidden(export_edition):
 def test_the_sample_site_is_searchable_and_every_result_links_to_an_existing_section(built):
     edition, _ = built
     site = edition.paths.site_dir
-    script = (site / "assets" / "suche-index.js").read_text(encoding="utf-8")
-    index = json.loads(script.removeprefix(f"window.{search.INDEX_VARIABLE}=").removesuffix(";\n"))
+    index = search.read_search_index(site)
+    core, texts = index.core, index.texts
     assert (site / "assets" / "suche.js").read_bytes() == search.SCRIPT_SOURCE.read_bytes()
     page_names = {path.name for path in site.glob("*.html")}
-    assert {name for name, _title in index["seiten"]} == page_names  # every page, nothing else
+    assert {name for name, _title in core["seiten"]} == page_names  # every page, nothing else
+    text_files = {path.name for path in (site / search.TEXT_FOLDER).iterdir()}
+    assert text_files == {Path(name).with_suffix(".js").name for name in texts}  # nothing the index does not name
+    per_page = Counter(page for page, _anchor, _heading in core["abschnitte"])
+    assert {core["seiten"][page][0]: count for page, count in per_page.items()} == {
+        name: len(found) for name, found in texts.items()
+    }  # one text per section, each page's in its own file
+    # what a query loads at most: the index, the script, the texts of the pages of the results shown
+    sizes = sorted((len(path.read_bytes()) for path in (site / search.TEXT_FOLDER).glob("*.js")), reverse=True)
+    most = (
+        (site / search.INDEX_PATH).stat().st_size
+        + len(search.SCRIPT_SOURCE.read_bytes())
+        + sum(sizes[: core["gezeigt"]])
+    )
+    assert search.largest_download(site) == most <= 300_000
     ids = {
         name: {
             str(e["id"])
@@ -329,8 +344,8 @@ def test_the_sample_site_is_searchable_and_every_result_links_to_an_existing_sec
         }
         for name in page_names
     }
-    for page, anchor, _heading, _text in index["abschnitte"]:
-        name = index["seiten"][page][0]
+    for page, anchor, _heading in core["abschnitte"]:
+        name = core["seiten"][page][0]
         assert not anchor or anchor in ids[name], (name, anchor)
     results = run_search(index, ["Richtsbergs", "Oberen Richtsbergs", "Wohnungslose", "Bedarfsgemeinschaften"])
     assert {"profil-243.html", "profil-244.html"} <= {hit["href"].split("#")[0] for hit in results[0]}

@@ -460,9 +460,12 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     assert site_files(first) == site_files(second)
     # pages, stylesheet, search index and script, comparison script, provenance.json, manifest.json, the print
     # edition and a CSV plus a workbook for each page with a table (chapters 1 and 3, every profile); the open
-    # data: datapackage.json, the indicators, their definitions and a data CSV per table
+    # data: datapackage.json, the indicators, their definitions and a data CSV per table; the search's text of
+    # every page
     tables = 3 + len(DISTRICTS)  # chapters 1 and 3, the comparison, every profile
-    assert len(site_files(first)) == len(PAGES) + 7 + 2 * tables + 3 + tables - 1  # comparison: kennzahlen.csv
+    searched = {name.removeprefix("assets/suchtexte/") for name in site_files(first) if "/suchtexte/" in name}
+    assert searched == {page.removesuffix(".html") + ".js" for page in PAGES}
+    assert len(site_files(first)) == 2 * len(PAGES) + 7 + 2 * tables + 3 + tables - 1  # comparison: kennzahlen.csv
 
 
 def test_error_output_stops_the_build_and_keeps_the_previous_site(tmp_path):

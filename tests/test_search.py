@@ -15,11 +15,15 @@ import pytest
 from sozialplanung.site.search import (
     INDEX_VARIABLE,
     SCRIPT_SOURCE,
+    TEXT_VARIABLE,
+    SearchIndex,
     build_index,
     fold,
     index_script,
     page_sections,
     stem,
+    text_file,
+    text_script,
     words,
 )
 
@@ -58,20 +62,36 @@ def test_sections_hold_running_text_and_captions_not_navigation_notices_or_table
 
 def test_the_index_maps_forms_to_stems_and_stems_to_sections():
     index = build_index([("04_familie.html", "4 Familie und Kinder", PAGE), ("profil-214.html", "Südviertel", PROFILE)])
-    assert index["seiten"] == [["04_familie.html", "4 Familie und Kinder"], ["profil-214.html", "Südviertel"]]
-    sections = index["abschnitte"]
-    assert [section[:3] for section in sections] == [
+    core = index.core
+    assert core["seiten"] == [["04_familie.html", "4 Familie und Kinder"], ["profil-214.html", "Südviertel"]]
+    assert core["abschnitte"] == [
         [0, "", "4 Familie und Kinder"],
         [0, "haushalte-mit-kindern", "Haushalte mit Kindern"],
         [0, "lage", "Lage"],
         [1, "", "Südviertel"],
         [1, "entwicklung", "Entwicklung"],
     ]
-    assert index["formen"]["kindern"] == index["formen"]["kinder"] == "kind"
-    assert index["treffer"]["kind"] == [0, 1]  # the page title "… Kinder" and the section
-    assert index["treffer"][index["formen"]["sudviertels"]] == [3, 4]
-    assert index["treffer"]["quot"] == [4]  # "SGB-II-Quote" is found by "Quote"
-    assert index_script(index).startswith(f"window.{INDEX_VARIABLE}={{")
+    forms, hits = core["formen"], core["treffer"]
+    assert forms["kindern"] == forms["kinder"] != forms["familien"]
+    assert hits[forms["kinder"]] == [0, 1]  # the page title "… Kinder" and the section
+    assert hits[forms["sudviertels"]] == hits[forms["sudviertel"]] == [3, 4]
+    assert hits[forms["quote"]] == [4]  # "SGB-II-Quote" is found by "Quote"
+    assert sorted(set(forms.values())) == list(range(len(hits)))  # stems are numbers, each with its sections
+    # the sections' text is not in the index every query loads, but per page, in the sections' order
+    assert "Alleinerziehende" not in index_script(core) and "Einleitung" not in index_script(core)
+    assert index.texts == {
+        "04_familie.html": [
+            "Einleitung über Familien.",
+            "In Marburg leben Familien mit Kindern. Tabelle: Alleinerziehende",
+            "Am Oberen Richtsberg wohnen viele Alleinerziehende.",
+        ],
+        "profil-214.html": ["Das Südviertel liegt südlich der Altstadt.", "Die SGB-II-Quote des Südviertels sank."],
+    }
+    assert index_script(core).startswith(f"window.{INDEX_VARIABLE}={{")
+    assert text_file("profil-214.html") == "assets/suchtexte/profil-214.js"
+    assert text_script("profil-214.html", ["Ä"]) == (
+        f'(window.{TEXT_VARIABLE}=window.{TEXT_VARIABLE}||{{}})["profil-214.html"]=["Ä"];\n'
+    )
 
 
 def node() -> str:
@@ -81,17 +101,18 @@ def node() -> str:
     return found
 
 
-def run_search(index: dict, queries: list[str]) -> list[list[dict]]:
-    """The script's ``search`` for each query, run by Node.js on ``index``."""
+def run_search(index: SearchIndex, queries: list[str]) -> list[list[dict]]:
+    """The script's ``search`` for each query, run by Node.js on ``index``, each result with the
+    excerpt the script cuts from its section's text."""
     program = (  # the index comes on stdin: a sample edition's is larger than one command-line argument may be
         f"const s = require({json.dumps(str(SCRIPT_SOURCE))});"
         f"const queries = {json.dumps(queries)};"
-        "const index = JSON.parse(require('fs').readFileSync(0, 'utf-8'));"
-        "process.stdout.write(JSON.stringify(queries.map(q => s.search(index, q))));"
+        "const {core, texts} = JSON.parse(require('fs').readFileSync(0, 'utf-8'));"
+        "const withExcerpt = r => Object.assign(r, {snippet: s.snippet(core, s.sectionText(core, texts, r), r.stems)});"
+        "process.stdout.write(JSON.stringify(queries.map(q => s.search(core, q).map(withExcerpt))));"
     )
-    result = subprocess.run(
-        [node(), "-e", program], input=json.dumps(index), capture_output=True, text=True, timeout=60, check=True
-    )
+    data = json.dumps({"core": index.core, "texts": index.texts})
+    result = subprocess.run([node(), "-e", program], input=data, capture_output=True, text=True, timeout=60, check=True)
     return json.loads(result.stdout)
 
 

@@ -6,6 +6,12 @@ opened from disk (``file://``) load scripts beside it but not ``fetch()`` files:
 Pagefind, which fetches its index and WebAssembly, finds nothing from disk (its issue #202), and why
 this edition ships one index that works both ways instead of two searches.
 
+What a query downloads stays small (budget: 300 kB on the sample edition, for servers that do not
+compress): the index every query loads holds the words, their stems and the sections' headings;
+the sections' text, from which a result's excerpt is cut, lies in one script per page
+(``assets/suchtexte/<page>.js``), loaded only for the pages of the results shown (at most
+:data:`RESULTS_SHOWN`). :func:`largest_download` is the most any query can load.
+
 German word forms: every word of the pages is reduced to its stem with the Snowball German stemmer
 (``snowballstemmer``, the one Sphinx uses), so "Kindern" finds "Kinder" and "Richtsbergs" finds
 "Oberer Richtsberg". The index maps each written form to its stem and each stem to the sections it
@@ -35,9 +41,13 @@ from bs4 import BeautifulSoup
 from sozialplanung.core.paths import TEMPLATES_DIR
 
 INDEX_PATH = "assets/suche-index.js"
+TEXT_FOLDER = "assets/suchtexte/"
 SCRIPT_PATH = "assets/suche.js"
 SCRIPT_SOURCE = TEMPLATES_DIR / "suche.js"
 INDEX_VARIABLE = "SOZIALBERICHT_SUCHINDEX"
+TEXT_VARIABLE = "SOZIALBERICHT_SUCHTEXTE"
+RESULTS_SHOWN = 30
+"""Results listed at most; the texts of their pages are what a query loads beyond the index."""
 SEARCH_PAGE = "suche.html"
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
@@ -99,44 +109,104 @@ def page_sections(html: str, number: int, title: str) -> list[Section]:
     return [s for s in filled if s.text or s.anchor]
 
 
-def build_index(pages: list[tuple[str, str, str]]) -> dict[str, object]:
-    """The search index of ``pages`` (filename, title, HTML), as the script reads it."""
+@dataclass(frozen=True)
+class SearchIndex:
+    """The index every query loads (``core``, as the script reads it) and each page's sections'
+    text, loaded for the results shown (``texts``: page file name → texts in the order of its
+    sections in ``core["abschnitte"]``)."""
+
+    core: dict[str, object]
+    texts: dict[str, list[str]]
+
+
+def build_index(pages: list[tuple[str, str, str]]) -> SearchIndex:
+    """The search index of ``pages`` (filename, title, HTML).
+
+    In ``core``: ``seiten`` (file name, title), ``abschnitte`` (page number, anchor, heading),
+    ``formen`` (each written form, folded, → the number of its stem) and ``treffer`` (per stem
+    number, the sections it occurs in); stems are numbered in their sorted order and not shipped
+    as text: a query needs to know which forms share a stem, not what the stem is."""
     sections: list[Section] = []
     for number, (_filename, title, html) in enumerate(pages):
         sections += page_sections(html, number, title)
-    forms: dict[str, str] = {}
-    hits: dict[str, list[int]] = {}
+    stem_of: dict[str, str] = {}
+    sections_of: dict[str, list[int]] = {}
     for position, section in enumerate(sections):
         for word in words(f"{section.heading} {section.text}"):
             folded = fold(word)
-            if folded not in forms:
-                forms[folded] = stem(word)
-            root = forms[folded]
-            found = hits.setdefault(root, [])
+            if folded not in stem_of:
+                stem_of[folded] = stem(word)
+            found = sections_of.setdefault(stem_of[folded], [])
             if not found or found[-1] != position:
                 found.append(position)
-    return {
+    numbers = {root: number for number, root in enumerate(sorted(sections_of))}
+    texts: dict[str, list[str]] = {filename: [] for filename, _title, _html in pages}
+    for section in sections:
+        texts[pages[section.page][0]].append(section.text)
+    core = {
         "seiten": [[filename, title] for filename, title, _html in pages],
-        "abschnitte": [[s.page, s.anchor, s.heading, s.text] for s in sections],
-        "formen": dict(sorted(forms.items())),
-        "treffer": dict(sorted(hits.items())),
+        "abschnitte": [[s.page, s.anchor, s.heading] for s in sections],
+        "formen": {form: numbers[root] for form, root in sorted(stem_of.items())},
+        "treffer": [sections_of[root] for root in sorted(sections_of)],
+        "texte": TEXT_FOLDER,
+        "gezeigt": RESULTS_SHOWN,
     }
+    return SearchIndex(core, {filename: found for filename, found in texts.items() if found})
 
 
-def index_script(index: dict[str, object]) -> str:
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def index_script(core: dict[str, object]) -> str:
     """The index as a script that defines one global variable (loadable from disk)."""
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return f"window.{INDEX_VARIABLE}={data};\n"
+    return f"window.{INDEX_VARIABLE}={_json(core)};\n"
+
+
+def text_file(filename: str) -> str:
+    """Where the sections' text of page ``filename`` lies, relative to the site."""
+    return TEXT_FOLDER + Path(filename).with_suffix(".js").name
+
+
+def text_script(filename: str, texts: list[str]) -> str:
+    """One page's sections' text as a script that adds it to a global object under the page's name."""
+    registry = f"window.{TEXT_VARIABLE}"
+    return f"({registry}={registry}||{{}})[{_json(filename)}]={_json(texts)};\n"
 
 
 def write_search_index(folder: Path, pages: list[tuple[str, str]]) -> Path:
     """Index the rendered ``pages`` (filename, title) under ``folder`` (those an engine wrote), write the
-    index and the search script into its assets, and return the index's path."""
+    index, the pages' texts and the search script into its assets, and return the index's path."""
     contents = [
         (name, title, (folder / name).read_text(encoding="utf-8")) for name, title in pages if (folder / name).is_file()
     ]
+    index = build_index(contents)
+    (folder / TEXT_FOLDER).mkdir(parents=True, exist_ok=True)
     target = folder / INDEX_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(index_script(build_index(contents)), encoding="utf-8", newline="\n")
+    target.write_text(index_script(index.core), encoding="utf-8", newline="\n")
+    for filename, texts in index.texts.items():
+        (folder / text_file(filename)).write_text(text_script(filename, texts), encoding="utf-8", newline="\n")
     (folder / SCRIPT_PATH).write_text(SCRIPT_SOURCE.read_text(encoding="utf-8"), encoding="utf-8", newline="\n")
     return target
+
+
+def largest_download(folder: Path) -> int:
+    """The most bytes any query on the site in ``folder`` can load: the index, the search script and
+    the texts of the :data:`RESULTS_SHOWN` pages with the largest texts."""
+    texts = sorted((path.stat().st_size for path in (folder / TEXT_FOLDER).glob("*.js")), reverse=True)
+    return (folder / INDEX_PATH).stat().st_size + (folder / SCRIPT_PATH).stat().st_size + sum(texts[:RESULTS_SHOWN])
+
+
+def read_search_index(folder: Path) -> SearchIndex:
+    """The index written into the site in ``folder``, read back from its scripts (for checks and the
+    search benchmark)."""
+    script = (folder / INDEX_PATH).read_text(encoding="utf-8")
+    core = json.loads(script.removeprefix(f"window.{INDEX_VARIABLE}=").removesuffix(";\n"))
+    registry = f"(window.{TEXT_VARIABLE}=window.{TEXT_VARIABLE}||{{}})["
+    texts = {}
+    for filename, _title in core["seiten"]:
+        path = folder / text_file(filename)
+        if path.is_file():
+            name, found = path.read_text(encoding="utf-8").removeprefix(registry).removesuffix(";\n").split("]=", 1)
+            texts[json.loads(name)] = json.loads(found)
+    return SearchIndex(core, texts)

@@ -1,10 +1,11 @@
 /* Search of the Sozialbericht: runs in the page, reads the index that assets/suche-index.js
-   defines (window.SOZIALBERICHT_SUCHINDEX), loads nothing else. Written by sozialplanung
-   (site/search.py builds the index); the same functions run under Node.js in the project's tests. */
+   defines (window.SOZIALBERICHT_SUCHINDEX) and, for the results it shows, the sections' text of
+   their pages (assets/suchtexte/<page>.js, each adding to window.SOZIALBERICHT_SUCHTEXTE); loads
+   nothing else. Written by sozialplanung (site/search.py builds the index); the same functions run
+   under Node.js in the project's tests. */
 (function (root) {
   "use strict";
 
-  var SHOWN = 30;        // results listed at most
   var SNIPPET_WORDS = 14; // words before and after the first hit
   var PREFIX_MIN = 3;    // a word still being typed matches forms that begin with it from this length
   var ENDING_MAX = 3;    // letters of an ending a query word may have beyond a form of the pages
@@ -42,7 +43,7 @@
         }
       });
     }
-    return Object.keys(stems);
+    return Object.keys(stems).map(Number);
   }
 
   function sectionsWith(index, stems) {
@@ -53,6 +54,7 @@
     return found;
   }
 
+  // The words around the first hit in a section's text, the hits marked.
   function snippet(index, text, stems) {
     var wanted = {};
     stems.forEach(function (stem) { wanted[stem] = true; });
@@ -71,7 +73,7 @@
   }
 
   // Sections holding every word of the query (each word by any of its forms), those whose heading
-  // holds them first, then in the order of the report.
+  // holds them first, then in the order of the report; each with the stems its excerpt marks.
   function search(index, query) {
     var terms = queryWords(query);
     if (terms.length === 0) return [];
@@ -95,53 +97,101 @@
       }).length;
       return {
         position: position,
+        file: page[0],
         href: page[0] + (section[1] ? "#" + section[1] : ""),
         page: page[1],
         heading: section[2],
         inHeading: inHeading,
-        snippet: snippet(index, section[3], allStems),
+        stems: allStems,
       };
     });
     results.sort(function (a, b) { return b.inHeading - a.inHeading || a.position - b.position; });
     return results;
   }
 
-  function show(document, index, query) {
+  // The text of a result's section, from its page's texts (null while they are not loaded).
+  function sectionText(index, texts, result) {
+    var page = texts[result.file];
+    if (!page) return null;
+    var first = index.abschnitte[result.position][0];
+    var position = result.position;
+    while (position > 0 && index.abschnitte[position - 1][0] === first) position -= 1;
+    return page[result.position - position];
+  }
+
+  // Loads the texts of ``files`` not yet loaded, each by a script element (which works from disk,
+  // where fetch does not), then calls ``done`` with all texts, also if one of them failed to load.
+  function loadTexts(window, index, files, done) {
+    var texts = window.SOZIALBERICHT_SUCHTEXTE = window.SOZIALBERICHT_SUCHTEXTE || {};
+    var missing = files.filter(function (file, position) {
+      return !texts[file] && files.indexOf(file) === position;
+    });
+    var waiting = missing.length;
+    if (waiting === 0) {
+      done(texts);
+      return;
+    }
+    missing.forEach(function (file) {
+      var script = window.document.createElement("script");
+      script.src = index.texte + file.replace(/\.html$/, ".js");
+      script.onload = script.onerror = function () {
+        waiting -= 1;
+        if (waiting === 0) done(texts);
+      };
+      window.document.head.appendChild(script);
+    });
+  }
+
+  function show(document, index, texts, query, results) {
     var list = document.getElementById("suchergebnisse");
     var status = document.getElementById("suchstatus");
     while (list.firstChild) list.removeChild(list.firstChild);
-    var results = query.trim() ? search(index, query) : [];
     if (!query.trim()) {
       status.textContent = "Bitte geben Sie einen Suchbegriff ein.";
-      return results;
+      return;
     }
     status.textContent = results.length === 0
       ? "Keine Treffer für „" + query.trim() + "“."
       : (results.length === 1 ? "1 Treffer" : results.length + " Treffer") + " für „" + query.trim() + "“" +
-        (results.length > SHOWN ? ", die ersten " + SHOWN + " werden gezeigt." : ".");
-    results.slice(0, SHOWN).forEach(function (result) {
+        (results.length > index.gezeigt ? ", die ersten " + index.gezeigt + " werden gezeigt." : ".");
+    results.slice(0, index.gezeigt).forEach(function (result) {
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = result.href;
       link.textContent = result.heading === result.page ? result.page : result.page + ": " + result.heading;
       item.appendChild(link);
-      var text = document.createElement("p");
-      if (result.snippet.before) text.appendChild(document.createTextNode("… "));
-      result.snippet.parts.forEach(function (part, position) {
-        if (position > 0) text.appendChild(document.createTextNode(" "));
-        if (part.hit) {
-          var mark = document.createElement("mark");
-          mark.textContent = part.text;
-          text.appendChild(mark);
-        } else {
-          text.appendChild(document.createTextNode(part.text));
-        }
-      });
-      if (result.snippet.after) text.appendChild(document.createTextNode(" …"));
-      item.appendChild(text);
+      var found = sectionText(index, texts, result);
+      if (found) {
+        var excerpt = snippet(index, found, result.stems);
+        var text = document.createElement("p");
+        if (excerpt.before) text.appendChild(document.createTextNode("… "));
+        excerpt.parts.forEach(function (part, position) {
+          if (position > 0) text.appendChild(document.createTextNode(" "));
+          if (part.hit) {
+            var mark = document.createElement("mark");
+            mark.textContent = part.text;
+            text.appendChild(mark);
+          } else {
+            text.appendChild(document.createTextNode(part.text));
+          }
+        });
+        if (excerpt.after) text.appendChild(document.createTextNode(" …"));
+        item.appendChild(text);
+      }
       list.appendChild(item);
     });
-    return results;
+  }
+
+  // Searches, loads the texts of the results' pages, then shows the results; a query asked while
+  // an earlier one still waits for its texts wins.
+  var asked = 0;
+  function answer(window, index, query) {
+    var mine = ++asked;
+    var results = query.trim() ? search(index, query) : [];
+    var files = results.slice(0, index.gezeigt).map(function (result) { return result.file; });
+    loadTexts(window, index, files, function (texts) {
+      if (mine === asked) show(window.document, index, texts, query, results);
+    });
   }
 
   function start(window) {
@@ -152,10 +202,10 @@
     if (!index || !form || !field) return;
     var query = new window.URLSearchParams(window.location.search).get("q") || "";
     field.value = query;
-    if (query) show(document, index, query);
+    if (query) answer(window, index, query);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      show(document, index, field.value);
+      answer(window, index, field.value);
       try {
         window.history.replaceState(null, "", "?q=" + encodeURIComponent(field.value));
       } catch (error) {
@@ -164,7 +214,7 @@
     });
   }
 
-  var api = { fold: fold, search: search, stemsOf: stemsOf };
+  var api = { fold: fold, search: search, stemsOf: stemsOf, sectionText: sectionText, snippet: snippet };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   } else {
