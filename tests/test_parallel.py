@@ -1,14 +1,18 @@
-"""core.parallel: parts run in forked workers give their results in order, and their errors."""
+"""core.parallel: parts run in forked workers give their results in order, and their errors; a part
+run beside the caller gives its result or error when asked and is ended when the caller fails."""
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from functools import partial
+from pathlib import Path
 
 import pytest
 
 from sozialplanung.core.errors import ValidationFailed
-from sozialplanung.core.parallel import can_fork, side_by_side
+from sozialplanung.core.parallel import beside, can_fork, side_by_side
 from sozialplanung.data.problems import Problem
 
 
@@ -53,3 +57,46 @@ def test_a_validation_failure_in_a_worker_arrives_with_every_problem():
         side_by_side([partial(square_with_pid, 2), partial(reject, problems)], workers=2)
     assert raised.value.problems == problems
     assert str(raised.value) == "2 problem(s) in the raw data"
+
+
+def write_then_wait(folder: Path, name: str) -> int:
+    (folder / name).write_text("started", encoding="utf-8")
+    while not (folder / "go").exists():
+        time.sleep(0.01)
+    return os.getpid()
+
+
+@pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
+def test_a_part_beside_runs_while_the_block_runs_and_gives_its_result(tmp_path):
+    with beside(partial(write_then_wait, tmp_path, "part")) as part:
+        for _ in range(1000):  # it starts without waiting for the block: it writes while the block still runs
+            if (tmp_path / "part").exists():
+                break
+            time.sleep(0.01)
+        assert (tmp_path / "part").exists()
+        (tmp_path / "go").touch()
+        pid = part.result()
+    assert pid != os.getpid()
+
+
+@pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
+def test_a_part_beside_raises_its_error_when_asked_also_one_that_cannot_be_pickled():
+    with beside(partial(fail, "printing failed")) as part, pytest.raises(ValueError, match="printing failed"):
+        part.result()
+
+    def unpicklable() -> None:
+        raise ValueError(threading.Lock())  # a lock cannot cross a pipe
+
+    with beside(unpicklable) as part, pytest.raises(RuntimeError, match="ValueError"):
+        part.result()
+
+
+@pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
+def test_a_failing_block_ends_the_part_beside_unfinished(tmp_path):
+    def refuse(part) -> None:
+        assert part.alive  # waiting for "go", which never comes
+        raise KeyError("the gate refused")
+
+    with pytest.raises(KeyError), beside(partial(write_then_wait, tmp_path, "part")) as part:
+        refuse(part)
+    assert not part.alive  # ended, not left waiting

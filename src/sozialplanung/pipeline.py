@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -40,15 +41,21 @@ def build(edition: Edition, engine: str = "auto", progress: Progress = print, fr
     """Every step from raw data to the published site; returns the site's start page.
 
     The previous edition (``previous_edition``) is prepared up to its indicators, which the changes
-    page compares with, beside this one's data and indicators. Chapters and profiles share one pool of warm kernels;
+    page compares with, beside this one's data and indicators. Chapters and profiles share one pool
+    of warm kernels and go into it together (the profiles need no chapter), so no kernel waits for
+    the last chapter while the other works; a failed chapter is raised before a failed profile.
     ``fresh_kernels`` starts a kernel per notebook instead (slower; the site is the same byte for byte).
     """
     previous = edition.previous()
     editions = [edition] if previous is None else [previous, edition]
     # the two editions share nothing but the reference data: they are prepared side by side
     side_by_side([partial(prepare, e, progress) for e in editions], workers=os.cpu_count() or 1)
-    with KernelPool(KERNEL_NAME, fresh=fresh_kernels) as pool:
-        execute_chapters(edition, progress=progress, pool=pool)
-        execute_profiles(edition, progress=progress, pool=pool)
+    with KernelPool(KERNEL_NAME, fresh=fresh_kernels) as pool, ThreadPoolExecutor(max_workers=2) as steps:
+        chapters = steps.submit(execute_chapters, edition, progress=progress, pool=pool)
+        profiles = steps.submit(execute_profiles, edition, progress=progress, pool=pool)
+        for step in (chapters, profiles):
+            step.exception()  # both finished before the first failure is raised
+        chapters.result()
+        profiles.result()
     progress("Publishing the HTML edition")
     return publish(edition, engine=engine)

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from sozialplanung.core.atomic import make_public, replace_directory
-from sozialplanung.core.parallel import side_by_side
+from sozialplanung.core.parallel import beside, side_by_side
 from sozialplanung.report import claims
 from sozialplanung.site import attack, gate
 from sozialplanung.site.comparison import write_comparison_script
@@ -36,15 +36,28 @@ from sozialplanung.site.sitemap import START_PAGE, print_file
 
 def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) -> Path:
     """Render ``model`` with ``render`` into a staging folder, finish and check it, and swap it in
-    as the edition's site; returns the site's ``index.html``."""
+    as the edition's site; returns the site's ``index.html``.
+
+    The print edition, the longest part of publishing, is written beside the rest from the moment
+    the pages are converted (it needs nothing else): into a spare folder, moved in once the gate
+    has passed, so that no check sees it half written."""
     edition = model.edition
 
     def fill(folder: Path) -> None:
         render(model, folder)
-        write_downloads(folder, model)
-        write_search_index(folder, [(page.filename, page.heading) for page in model.sitemap.pages])
-        write_comparison_script(folder)
-        finish_site(folder, model)
+        with (
+            tempfile.TemporaryDirectory(dir=folder.parent, prefix=".druck-") as spare,
+            beside(partial(write_print_edition, model, Path(spare) / "druck.pdf")) as printing,
+        ):
+            write_downloads(folder, model)
+            write_search_index(folder, [(page.filename, page.heading) for page in model.sitemap.pages])
+            write_comparison_script(folder)
+            finish_site(folder, model)
+            printing.result()
+            target = folder / print_file(edition.config.edition)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(Path(spare) / "druck.pdf", target)
+        write_manifest(folder)
         make_public(folder)
 
     replace_directory(edition.paths.site_dir, fill)
@@ -73,33 +86,24 @@ def write_downloads(folder: Path, model: SiteModel) -> None:
 
 
 def finish_site(folder: Path, model: SiteModel) -> None:
-    """``provenance.json``, the print edition, then the publish gate over the finished folder: its
-    checks of single cells and totals, its attacker over every number the pages link to the data
+    """``provenance.json``, then the publish gate over the finished folder: its checks of single
+    cells and totals, its attacker over every number the pages link to the data
     (:mod:`~sozialplanung.site.attack`), and the check of every marked statement against the
-    published values (:mod:`~sozialplanung.report.claims`); last ``manifest.json`` over every file.
-    A refused edition raises :class:`~sozialplanung.core.errors.PublishError`, and
+    published values (:mod:`~sozialplanung.report.claims`). A refused edition raises
+    :class:`~sozialplanung.core.errors.PublishError`, and
     :func:`~sozialplanung.core.atomic.replace_directory` throws the folder away."""
     write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
     edition = model.edition
     threshold = edition.config.confidentiality.threshold
     # They read the finished folder and the edition's data, nothing else: they run side by side.
-    # The PDF says what the checked pages say (the same converted notebooks); it is written beside
-    # the folder and moved in afterwards, so that no check sees it half written.
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".druck-") as spare:
-        printed = Path(spare) / "druck.pdf"
-        _, gate_findings, attacker_findings, false_claims = side_by_side(
-            [
-                partial(write_print_edition, model, printed),
-                partial(gate.check_site, folder, threshold),
-                partial(attack.check_site, folder, edition),
-                partial(claims.check_edition_site, folder, edition),
-            ],
-            workers=os.cpu_count() or 1,
-        )
-        gate.refuse(gate_findings, threshold)
-        attack.refuse(attacker_findings)
-        claims.refuse(false_claims)
-        target = folder / print_file(edition.config.edition)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(printed, target)
-    write_manifest(folder)
+    gate_findings, attacker_findings, false_claims = side_by_side(
+        [
+            partial(gate.check_site, folder, threshold),
+            partial(attack.check_site, folder, edition),
+            partial(claims.check_edition_site, folder, edition),
+        ],
+        workers=os.cpu_count() or 1,
+    )
+    gate.refuse(gate_findings, threshold)
+    attack.refuse(attacker_findings)
+    claims.refuse(false_claims)
