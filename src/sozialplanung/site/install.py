@@ -95,14 +95,15 @@ def finish_site(folder: Path, model: SiteModel) -> None:
     write_text(folder / PROVENANCE_FILE, model.provenance.to_json())
     edition = model.edition
     threshold = edition.config.confidentiality.threshold
-    # They read the finished folder and the edition's data, nothing else: they run side by side.
+    # They read the finished folder and the edition's data, nothing else: they run side by side, on
+    # the cores the print edition leaves (it has one of its own).
     gate_findings, attacker_findings, false_claims = side_by_side(
         [
             partial(gate.check_site, folder, threshold),
             partial(attack.check_site, folder, edition),
             partial(claims.check_edition_site, folder, edition),
         ],
-        workers=os.cpu_count() or 1,
+        workers=(os.cpu_count() or 1) - 1,
     )
     gate.refuse(gate_findings, threshold)
     attack.refuse(attacker_findings)
