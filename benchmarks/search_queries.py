@@ -6,11 +6,14 @@ edition's own search script under Node.js on that index for a set of queries (wh
 forms, umlaut spellings, beginnings of words, several words, a word found nowhere) and prints, per
 query, the number of results and the milliseconds from the query to the excerpts of the results
 shown (search, then one excerpt per shown result), the best of ``--repeat`` runs, plus the
-texts the query would load. Prints figures only; nothing here asserts a target.
+texts the query would load. With ``--browser``, each query also in headless Chromium on the site
+opened from disk (a fresh page per query, so nothing is loaded yet): milliseconds from submitting the
+form to the results listed, and to their excerpts added (the texts' scripts loaded). Prints figures only;
+nothing here asserts a target.
 
-Needs a built edition (``sozialbericht build -C DIR``)::
+Needs a built edition (``sozialbericht build -C DIR``; for ``--browser`` also ``make browser``)::
 
-    .venv/bin/python benchmarks/search_queries.py --project-dir DIR [--edition 2024] [--repeat 20]
+    .venv/bin/python benchmarks/search_queries.py --project-dir DIR [--edition 2024] [--repeat 20] [--browser]
 """
 
 from __future__ import annotations
@@ -25,6 +28,25 @@ from pathlib import Path
 from sozialplanung.core.config import open_edition
 from sozialplanung.site import search
 
+# From submitting a query: the milliseconds until its results are listed (the status names the
+# query) and until their excerpts are added (the list is no longer aria-busy: the texts of their
+# pages have loaded).
+IN_BROWSER = """async (query) => {
+  const status = document.getElementById("suchstatus");
+  const list = document.getElementById("suchergebnisse");
+  let listed = null;
+  const done = new Promise(resolve => new MutationObserver((_, observer) => {
+    if (listed === null && status.textContent.includes(query)) listed = performance.now() - started;
+    if (listed !== null && list.getAttribute("aria-busy") === "false") {
+      observer.disconnect();
+      resolve([listed, performance.now() - started]);
+    }
+  }).observe(document.querySelector("main"), {childList: true, characterData: true, subtree: true, attributes: true}));
+  const started = performance.now();
+  document.getElementById("suchbegriff").value = query;
+  document.getElementById("suchformular").requestSubmit();
+  return await done;
+}"""
 QUERIES = [
     "Kinder",
     "Kindern",
@@ -64,6 +86,7 @@ def main() -> None:
     parser.add_argument("--project-dir", type=Path, default=Path.cwd())
     parser.add_argument("--edition", default="2024")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--browser", action="store_true", help="also time each query in headless Chromium")
     arguments = parser.parse_args()
     site = open_edition(arguments.edition, project_dir=arguments.project_dir).paths.site_dir
     index = search.read_search_index(site)
@@ -92,10 +115,36 @@ def main() -> None:
         text=True,
         check=True,
     ).stdout
-    print(f"  {'query':32} {'results':>7} {'ms':>7} {'loads kB':>9}")
+    browser_ms = in_browser(site) if arguments.browser else {}
+    browser_header = f" {'browser: listed ms':>19} {'excerpts ms':>12}" if browser_ms else ""
+    print(f"  {'query':32} {'results':>7} {'ms':>7} {'loads kB':>9}" + browser_header)
     for row in json.loads(output):
         loads = len(core_bytes) + script_size + sum(text_sizes[name] for name in row["files"])
-        print(f"  {row['query']:32} {row['results']:>7} {row['ms']:>7.2f} {loads / 1000:>9.1f}")
+        line = f"  {row['query']:32} {row['results']:>7} {row['ms']:>7.2f} {loads / 1000:>9.1f}"
+        if browser_ms:
+            listed, excerpts = browser_ms[row["query"]]
+            line += f" {listed:>19.1f} {excerpts:>12.1f}"
+        print(line)
+
+
+def in_browser(site: Path) -> dict[str, tuple[float, float]]:
+    """Milliseconds per query until listed and until the excerpts are added, in headless Chromium,
+    the site opened from disk, a fresh page each."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        raise SystemExit("Chromium is needed for --browser: `make browser`")
+    timings = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        for query in QUERIES:
+            page = browser.new_page()
+            page.goto((site / search.SEARCH_PAGE).as_uri())
+            timings[query] = tuple(page.evaluate(IN_BROWSER, query))
+            page.close()
+        browser.close()
+    return timings
 
 
 if __name__ == "__main__":

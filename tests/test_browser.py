@@ -120,7 +120,8 @@ def test_search_by_keyboard_from_the_header_to_a_section(browser, site, server, 
         pytest.fail("the header's search field cannot be reached with Tab")
     page.keyboard.type("Wohnungslosen Notunterkünften")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#suchergebnisse li")
+    page.wait_for_selector("#suchergebnisse li")  # the results are listed at once
+    page.wait_for_selector('#suchergebnisse[aria-busy="false"]')  # then their excerpts are added
     assert page.url.startswith(base + "suche.html?q=")
     status = page.locator("#suchstatus")
     assert status.get_attribute("role") == "status"

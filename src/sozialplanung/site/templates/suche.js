@@ -142,55 +142,67 @@
     });
   }
 
-  function show(document, index, texts, query, results) {
+  // Lists the results (links to their sections) at once; returns their list items, to which the
+  // excerpts are added once the texts of their pages have loaded.
+  function show(document, index, query, results) {
     var list = document.getElementById("suchergebnisse");
     var status = document.getElementById("suchstatus");
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!query.trim()) {
       status.textContent = "Bitte geben Sie einen Suchbegriff ein.";
-      return;
+      return [];
     }
     status.textContent = results.length === 0
       ? "Keine Treffer für „" + query.trim() + "“."
       : (results.length === 1 ? "1 Treffer" : results.length + " Treffer") + " für „" + query.trim() + "“" +
         (results.length > index.gezeigt ? ", die ersten " + index.gezeigt + " werden gezeigt." : ".");
-    results.slice(0, index.gezeigt).forEach(function (result) {
+    return results.slice(0, index.gezeigt).map(function (result) {
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = result.href;
       link.textContent = result.heading === result.page ? result.page : result.page + ": " + result.heading;
       item.appendChild(link);
-      var found = sectionText(index, texts, result);
-      if (found) {
-        var excerpt = snippet(index, found, result.stems);
-        var text = document.createElement("p");
-        if (excerpt.before) text.appendChild(document.createTextNode("… "));
-        excerpt.parts.forEach(function (part, position) {
-          if (position > 0) text.appendChild(document.createTextNode(" "));
-          if (part.hit) {
-            var mark = document.createElement("mark");
-            mark.textContent = part.text;
-            text.appendChild(mark);
-          } else {
-            text.appendChild(document.createTextNode(part.text));
-          }
-        });
-        if (excerpt.after) text.appendChild(document.createTextNode(" …"));
-        item.appendChild(text);
-      }
       list.appendChild(item);
+      return item;
     });
   }
 
-  // Searches, loads the texts of the results' pages, then shows the results; a query asked while
-  // an earlier one still waits for its texts wins.
+  function addExcerpt(document, index, texts, result, item) {
+    var found = sectionText(index, texts, result);
+    if (!found) return;
+    var excerpt = snippet(index, found, result.stems);
+    var text = document.createElement("p");
+    if (excerpt.before) text.appendChild(document.createTextNode("… "));
+    excerpt.parts.forEach(function (part, position) {
+      if (position > 0) text.appendChild(document.createTextNode(" "));
+      if (part.hit) {
+        var mark = document.createElement("mark");
+        mark.textContent = part.text;
+        text.appendChild(mark);
+      } else {
+        text.appendChild(document.createTextNode(part.text));
+      }
+    });
+    if (excerpt.after) text.appendChild(document.createTextNode(" …"));
+    item.appendChild(text);
+  }
+
+  // Searches and lists the results at once, then adds their excerpts when the texts of their pages
+  // have loaded (the list is aria-busy meanwhile); a query asked while an earlier one still waits
+  // for its texts wins.
   var asked = 0;
   function answer(window, index, query) {
     var mine = ++asked;
+    var document = window.document;
+    var list = document.getElementById("suchergebnisse");
     var results = query.trim() ? search(index, query) : [];
+    var items = show(document, index, query, results);
+    list.setAttribute("aria-busy", "true");
     var files = results.slice(0, index.gezeigt).map(function (result) { return result.file; });
     loadTexts(window, index, files, function (texts) {
-      if (mine === asked) show(window.document, index, texts, query, results);
+      if (mine !== asked) return;
+      items.forEach(function (item, position) { addExcerpt(document, index, texts, results[position], item); });
+      list.setAttribute("aria-busy", "false");
     });
   }
 
