@@ -91,6 +91,10 @@ def _number(text: str) -> Decimal | None:
 PARTS = ("zaehler", "nenner", "wert")
 
 
+EXPOSED_COLUMNS = {"indikator": "string", "kennziffer": "int64", "jahr": "int64", "teil": "string"}
+"""The columns of :func:`exposed_by_previous` and of the audit file it is written to."""
+
+
 def exposed_by_previous(current: ChapterContext, previous: ChapterContext) -> pd.DataFrame:
     """Cells this edition hides that the previous edition published, for the years both cover
     (``indikator``, ``kennziffer``, ``jahr``, ``teil``: zaehler, nenner or wert).
@@ -109,7 +113,7 @@ def exposed_by_previous(current: ChapterContext, previous: ChapterContext) -> pd
             rows.append(
                 {"indikator": row.indikator, "kennziffer": int(row.kennziffer), "jahr": int(row.jahr), "teil": part}
             )
-    return pd.DataFrame(rows, columns=["indikator", "kennziffer", "jahr", "teil"])
+    return pd.DataFrame(rows, columns=list(EXPOSED_COLUMNS)).astype(EXPOSED_COLUMNS)
 
 
 def record_exposed(edition: Edition, exposed: pd.DataFrame) -> None:
@@ -123,7 +127,7 @@ def exposure_warning(edition: Edition) -> str | None:
     path = edition.paths.exposure_audit_file
     if not path.is_file():
         return None
-    exposed = pd.read_csv(path)
+    exposed = load.read_frame(path, EXPOSED_COLUMNS)
     if exposed.empty:
         return None
     return (
