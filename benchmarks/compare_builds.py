@@ -8,6 +8,10 @@ time and peak memory (a process and all its children together), and the ratios:
 - **floor**: every notebook's code in one warm Python process, one core, no kernel and no HTML (the
   display objects are still formatted, as a kernel would).
 
+For the build it also prints how much of the machine's cores were in use, second by second, and the
+idle core-seconds: where a step leaves a core waiting, a better schedule could gain (the print
+edition alone at the end of publishing, for one).
+
 Prints figures only; nothing here asserts a target.
 
     .venv/bin/python benchmarks/compare_builds.py [--edition 2024] [--skip-naive]
@@ -44,6 +48,11 @@ class Run:
     cpu: float
     peak_mb: float
     peak_pss_mb: float
+    busy: list[float]
+    """The share of all cores in use (the whole machine), second by second."""
+
+    def idle_core_seconds(self) -> float:
+        return sum((100 - percent) / 100 * (os.cpu_count() or 1) for percent in self.busy)
 
 
 def _children_cpu() -> float:
@@ -61,12 +70,15 @@ def _measure(name: str, commands: list[list[str]], cwd: Path) -> Run:
     its memory map): sampled as often as RSS, over the ten processes of a build, it took a third of
     a core away from the build it measured."""
     peak, peak_pss, cpu_before, start = 0, 0, _children_cpu(), time.perf_counter()
+    busy: list[float] = []
+    psutil.cpu_percent(None)  # from here on: each call gives the share since the last one
+    last_second = time.perf_counter()
     for command in commands:
         process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         stop = threading.Event()
 
         def sample(process: psutil.Popen = process, stop: threading.Event = stop) -> None:
-            nonlocal peak, peak_pss
+            nonlocal peak, peak_pss, last_second
             for tick in itertools.count():
                 if stop.wait(0.05):
                     return
@@ -86,6 +98,9 @@ def _measure(name: str, commands: list[list[str]], cwd: Path) -> Run:
                 peak = max(peak, total)
                 if with_pss:
                     peak_pss = max(peak_pss, total_pss)
+                if time.perf_counter() - last_second >= 1.0:
+                    last_second = time.perf_counter()
+                    busy.append(psutil.cpu_percent(None))
 
         sampler = threading.Thread(target=sample)
         sampler.start()
@@ -94,7 +109,7 @@ def _measure(name: str, commands: list[list[str]], cwd: Path) -> Run:
         sampler.join()
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')[-3000:]}")
-    return Run(name, time.perf_counter() - start, _children_cpu() - cpu_before, peak / 2**20, peak_pss / 2**20)
+    return Run(name, time.perf_counter() - start, _children_cpu() - cpu_before, peak / 2**20, peak_pss / 2**20, busy)
 
 
 def _notebook_runs(project: Path, edition: str) -> list[tuple[Path, dict[str, object]]]:
@@ -176,6 +191,13 @@ def main() -> None:
         print(f"{run.name:<8}{run.wall:>9.1f}{run.cpu:>9.1f}{run.peak_mb:>13.0f}{run.peak_pss_mb:>13.0f}{ratio:>14.2f}")
     if "naive" in by_name:
         print(f"the build is {by_name['naive'].wall / by_name['build'].wall:.1f}× faster than the naive way")
+    build_run = by_name["build"]
+    print(
+        f"\nthe build's use of the {os.cpu_count()} cores, second by second (% of all): "
+        + " ".join(f"{percent:.0f}" for percent in build_run.busy)
+        + f"\nidle core-seconds during the build: {build_run.idle_core_seconds():.1f} "
+        "(work a perfect schedule could have done meanwhile)"
+    )
     print("\nthe build's steps, one by one in one process")
     print_stages(per_stage)
 
