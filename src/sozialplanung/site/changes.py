@@ -453,7 +453,9 @@ def _values(n: int) -> str:
 
 
 def changes_context(edition: Edition, page: Page) -> tuple[dict[str, object], list[dict]]:
-    """What the page template needs, and the download payloads of its tables."""
+    """What the page template needs, and the download payloads of its tables. Also rewrites the
+    edition's audit file of cells the previous edition published (:func:`record_exposed`; empty
+    without a previous edition, so no list of an earlier publishing outlives it)."""
     current = ChapterContext(edition)
     previous = previous_context(edition)
     context: dict[str, object] = {
@@ -463,6 +465,7 @@ def changes_context(edition: Edition, page: Page) -> tuple[dict[str, object], li
         "reference_date": format_date(current.config.reference_date),
     }
     if previous is None:
+        record_exposed(edition, pd.DataFrame(columns=list(EXPOSED_COLUMNS)).astype(EXPOSED_COLUMNS))
         return context | {"previous": None}, []
     record_exposed(edition, exposed_by_previous(current, previous))
     changes = compare_editions(current, previous)
