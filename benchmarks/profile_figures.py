@@ -4,8 +4,8 @@ figure. Prints figures only; nothing here asserts a target.
 
 - ``png savefig``: ``Figure.savefig`` — with a layout engine it draws the figure once without
   rendering (to run the constrained layout) and then again into the PNG;
-- ``png one draw``: what :func:`sozialplanung.report.figures._render` does — the canvas prints the
-  PNG in a single draw that runs the layout first;
+- ``png one draw``: what the report does (:func:`sozialplanung.report.figures.png_bytes`) — the
+  canvas draws once, running the layout first, and its pixels are written as RGB PNG;
 - ``svg paths`` / ``svg text``: the same figure as SVG (``savefig``), glyphs as paths
   (``svg.fonttype: path``) or text kept as text (``svg.fonttype: none``).
 
@@ -36,12 +36,6 @@ def png_savefig(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def png_one_draw(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.canvas.print_png(buffer, metadata={"Software": None})
-    return buffer.getvalue()
-
-
 def svg(fonttype: str) -> Callable[[Figure], bytes]:
     def render(figure: Figure) -> bytes:
         buffer = io.BytesIO()
@@ -54,7 +48,7 @@ def svg(fonttype: str) -> Callable[[Figure], bytes]:
 
 MODES = {
     "png savefig": png_savefig,
-    "png one draw": png_one_draw,
+    "png one draw": figures.png_bytes,
     "svg paths": svg("path"),
     "svg text": svg("none"),
 }

@@ -1,10 +1,13 @@
 import hashlib
+import io
 
+import numpy
 import pandas as pd
+import PIL.Image
 import pytest
 from bs4 import BeautifulSoup
 
-from sozialplanung.report.figures import bar_by_district, grouped_bars, line_over_years
+from sozialplanung.report.figures import DPI, bar_by_district, grouped_bars, line_over_years
 
 
 def _bars():
@@ -197,10 +200,8 @@ def test_count_trend_axis_starts_at_zero_and_a_chart_without_values_still_has_an
 # --- rendering ---------------------------------------------------------------------------------------
 
 
-def test_a_figure_is_drawn_once_and_the_png_is_what_savefig_with_its_layout_pass_gives():
-    import io
-
-    from sozialplanung.report.figures import DPI, _render, line_figure
+def test_a_figure_is_drawn_once_and_its_rgb_png_has_the_pixels_savefig_with_its_layout_pass_gives():
+    from sozialplanung.report.figures import _render, line_figure
 
     data = pd.DataFrame({"jahr": [2019, 2024], "reihe": ["Stadt"] * 2, "wert": [6.0, 6.5]})
     figure, alt = line_figure(data, title="Quote", axis_label="je 100")
@@ -209,8 +210,11 @@ def test_a_figure_is_drawn_once_and_the_png_is_what_savefig_with_its_layout_pass
     figure.draw = lambda renderer: (draws.append(renderer), draw(renderer))
     output = _render(figure, alt, "c")
     assert len(draws) == 1
-    reference = io.BytesIO()  # savefig: a draw for the constrained layout, then one into the file
-    line_figure(data, title="Quote", axis_label="je 100")[0].savefig(
-        reference, format="png", dpi=DPI, metadata={"Software": None}
-    )
-    assert output.png == reference.getvalue()
+    reference = io.BytesIO()  # savefig: a draw for the constrained layout, then one into the file (RGBA)
+    line_figure(data, title="Quote", axis_label="je 100")[0].savefig(reference, format="png", dpi=DPI)
+    drawn = numpy.asarray(PIL.Image.open(reference))
+    published = PIL.Image.open(io.BytesIO(output.png))
+    # The figures are opaque, so leaving the alpha channel out loses nothing.
+    assert published.mode == "RGB"
+    assert (drawn[..., 3] == 255).all()
+    assert numpy.array_equal(numpy.asarray(published), drawn[..., :3])
