@@ -96,3 +96,20 @@ def test_a_pool_runs_what_was_submitted_before_it_closes(project, tmp_path):
     assert all(future.done() for future in futures)
     outputs = [nbformat.read(tmp_path / f"{n}.ipynb", as_version=4).cells[-1].outputs[0]["text"] for n in range(4)]
     assert outputs == ["0\n", "1\n", "2\n", "3\n"]
+
+
+def test_every_kernel_talks_over_encrypted_sockets_warm_or_fresh(project, tmp_path):
+    # Over plain local TCP any user of the machine could read a kernel's outputs; the kernel itself
+    # knows whether the manager gave it a CurveZMQ key.
+    edition = open_edition("2024", project)
+    asks = _notebook(
+        project,
+        "verschluesselt",
+        "from ipykernel.kernelapp import IPKernelApp\n"
+        "app = IPKernelApp.instance()\n"
+        "print(app.transport, app.curve_secretkey is not None)",
+    )
+    for fresh in (True, False):
+        with KernelPool(KERNEL_NAME, workers=1, fresh=fresh) as pool:
+            executed = nbformat.reads(_run(pool, edition, asks, tmp_path / f"{fresh}.ipynb").decode(), as_version=4)
+        assert executed.cells[-1].outputs[0]["text"] == "tcp True\n", f"fresh={fresh}"

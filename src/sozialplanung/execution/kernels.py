@@ -28,12 +28,24 @@ from jupyter_core.utils import run_sync
 from nbclient.util import run_hook
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
+from traitlets import default
 
 ENGINE_NAME = "warm-kernel"
 RESET_CODE = "__import__('sozialplanung.execution.namespace', fromlist=['_']).fresh_namespace()"
 """Run silently before each notebook; binds no name in the namespace it empties."""
 
 Result = TypeVar("Result")
+
+
+class EncryptedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel talks over encrypted sockets only (CurveZMQ, keys provisioned
+    by the manager), warm or fresh: over plain local TCP any user of the machine could subscribe
+    to a kernel's output channel and read what the notebooks compute, before confidentiality is
+    applied to it. The kernel says so on start, once per kernel, in every build's output."""
+
+    @default("transport_encryption")
+    def _required(self) -> str:
+        return "required"
 
 
 class WarmKernel:
@@ -43,7 +55,7 @@ class WarmKernel:
     answer and for its output channel to fall quiet, a quarter of a second per notebook."""
 
     def __init__(self, kernel_name: str) -> None:
-        self.manager = AsyncKernelManager(kernel_name=kernel_name)
+        self.manager = EncryptedKernelManager(kernel_name=kernel_name)
         self.client: AsyncKernelClient | None = None
 
     def close(self) -> None:

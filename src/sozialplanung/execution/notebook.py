@@ -26,7 +26,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import ChapterExecutionError
-from sozialplanung.execution.kernels import ENGINE_NAME, WarmKernel
+from sozialplanung.execution.kernels import ENGINE_NAME, EncryptedKernelManager, WarmKernel
 
 KERNEL_NAME = "python3"
 PROJECT_DIR_FROM_NOTEBOOKS = ".."
@@ -73,7 +73,11 @@ def run_notebook(
             log_output=False,
             execution_timeout=timeout,
             language="python",
-            **({"engine_name": ENGINE_NAME, "kernel": kernel} if kernel is not None else {}),
+            **(
+                {"engine_name": ENGINE_NAME, "kernel": kernel}
+                if kernel is not None
+                else {"kernel_manager_class": EncryptedKernelManager}
+            ),
             # The kernel's working folder, given to nbclient rather than papermill's ``cwd``: that
             # changes the folder of this whole process, which races when kernels start in threads.
             resources={"metadata": {"path": str(project.notebooks_dir)}},
