@@ -11,6 +11,7 @@ import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sozialplanung.core.config import Edition, open_edition
@@ -20,7 +21,7 @@ from sozialplanung.execution.chapters import execute_chapters
 from sozialplanung.execution.kernels import KernelPool
 from sozialplanung.execution.notebook import KERNEL_NAME
 from sozialplanung.execution.profiles import execute_profiles
-from sozialplanung.pipeline import prepare
+from sozialplanung.pipeline import compute_indicators, prepare_data
 from sozialplanung.site.publish import publish
 from sozialplanung.statistics.indicators import run_indicators
 
@@ -36,23 +37,31 @@ def copy_project(folder: Path) -> Path:
 
 
 def stage_seconds(edition: Edition) -> list[tuple[str, float]]:
-    """Each step of ``sozialbericht build`` and its seconds (chapters and profiles share one pool of
-    warm kernels, as in the build)."""
+    """Each step of ``sozialbericht build`` and its seconds, one after the other (chapters and
+    profiles share one pool of warm kernels, as in the build). The build validates both editions'
+    data side by side and computes the previous edition's indicators, which only the changes page
+    reads, while the print edition is being made; here each is a step of its own."""
     figures = []
     previous = edition.previous()
-    if previous is not None:  # the changes page reads its indicators (the build prepares both side by side)
-        start = time.perf_counter()
-        prepare(previous, progress=lambda message: None)
-        figures.append((f"previous {previous.config.edition}", time.perf_counter() - start))
+
+    def quiet(_message: str) -> None:
+        """The steps' progress lines would interleave with the figures."""
+
+    steps: list[tuple[str, Callable[[], object]]] = []
+    if previous is not None:
+        steps.append((f"data {previous.config.edition}", lambda: prepare_data(previous, progress=quiet)))
     with KernelPool(KERNEL_NAME) as pool:
-        for name, step in (
+        steps += [
             ("sample data", lambda: generate_sample_data(edition)),
             ("validate", lambda: run_validation(edition)),
             ("indicators", lambda: run_indicators(edition)),
             ("chapters", lambda: execute_chapters(edition, pool=pool)),
             ("profiles", lambda: execute_profiles(edition, pool=pool)),
-            ("publish", lambda: publish(edition, engine="nbconvert")),
-        ):
+        ]
+        if previous is not None:
+            steps.append((f"indicators {previous.config.edition}", lambda: compute_indicators(previous, quiet)))
+        steps.append(("publish", lambda: publish(edition, engine="nbconvert")))
+        for name, step in steps:
             start = time.perf_counter()
             step()
             figures.append((name, time.perf_counter() - start))

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
 from sozialplanung.core.config import open_edition
-from sozialplanung.core.errors import PublishError
+from sozialplanung.core.errors import DataError, PublishError
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.publish import publish
 
@@ -539,6 +539,24 @@ def test_failure_while_writing_removes_the_staging_folder_and_keeps_the_site(tmp
     monkeypatch.setattr("sozialplanung.site.engines.nbconvert.copy_stylesheet", broken_copy)
     with pytest.raises(OSError, match="disk full"):
         publish(edition, engine="nbconvert")
+    assert site_files(site) == before
+    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_failure_while_the_print_edition_is_made_ends_it_and_keeps_the_site(tmp_path):
+    # sozialbericht build computes the previous edition's indicators there (the changes page needs them)
+    edition = make_edition(tmp_path / "projekt")
+    site = publish(edition, engine="nbconvert").parent
+    before = site_files(site)
+    spare_folders = []
+
+    def failing() -> None:
+        spare_folders.extend(p for p in site.parent.iterdir() if p.name.startswith(".druck-"))
+        raise DataError("Vorausgabe: Spalte fehlt")
+
+    with pytest.raises(DataError, match="Spalte fehlt"):
+        publish(edition, engine="nbconvert", while_printing=failing)
+    assert len(spare_folders) == 1  # the print edition had begun
     assert site_files(site) == before
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".")] == []
 

@@ -28,11 +28,20 @@ Progress = Callable[[str], None]
 
 def prepare(edition: Edition, progress: Progress = print) -> None:
     """The steps up to the indicators: sample data (for a sample edition), validation, indicators."""
+    prepare_data(edition, progress)
+    compute_indicators(edition, progress)
+
+
+def prepare_data(edition: Edition, progress: Progress = print) -> None:
+    """Sample data (for a sample edition), then the validation of the raw data."""
     if edition.config.data.synthetic:
         progress(f"Generating synthetic sample data ({edition.config.edition})")
         generate_sample_data(edition)
     progress(f"Validating raw data ({edition.config.edition})")
     run_validation(edition)
+
+
+def compute_indicators(edition: Edition, progress: Progress = print) -> None:
     progress(f"Computing indicators ({edition.config.edition})")
     run_indicators(edition)
 
@@ -40,16 +49,19 @@ def prepare(edition: Edition, progress: Progress = print) -> None:
 def build(edition: Edition, engine: str = "auto", progress: Progress = print, fresh_kernels: bool = False) -> Path:
     """Every step from raw data to the published site; returns the site's start page.
 
-    The previous edition (``previous_edition``) is prepared up to its indicators, which the changes
-    page compares with, beside this one's data and indicators. Chapters and profiles share one pool
-    of warm kernels and go into it together (the profiles need no chapter), so no kernel waits for
-    the last chapter while the other works; a failed chapter is raised before a failed profile.
+    Both editions' raw data are validated first, side by side, so that bad data stops the build
+    before any work; this edition's indicators follow. The previous edition's indicators
+    (``previous_edition``), which only the changes page needs, are computed while the print
+    edition is being made, when a core would otherwise wait for it. Chapters and profiles share one
+    pool of warm kernels and go into it together (the profiles need no chapter), so no kernel waits
+    for the last chapter while the other works; a failed chapter is raised before a failed profile.
     ``fresh_kernels`` starts a kernel per notebook instead (slower; the site is the same byte for byte).
     """
     previous = edition.previous()
     editions = [edition] if previous is None else [previous, edition]
-    # the two editions share nothing but the reference data: they are prepared side by side
-    side_by_side([partial(prepare, e, progress) for e in editions], workers=os.cpu_count() or 1)
+    # the two editions share nothing but the reference data
+    side_by_side([partial(prepare_data, e, progress) for e in editions], workers=os.cpu_count() or 1)
+    compute_indicators(edition, progress)
     with KernelPool(KERNEL_NAME, fresh=fresh_kernels) as pool, ThreadPoolExecutor(max_workers=2) as steps:
         chapters = steps.submit(execute_chapters, edition, progress=progress, pool=pool)
         profiles = steps.submit(execute_profiles, edition, progress=progress, pool=pool)
@@ -58,4 +70,5 @@ def build(edition: Edition, engine: str = "auto", progress: Progress = print, fr
         chapters.result()
         profiles.result()
     progress("Publishing the HTML edition")
-    return publish(edition, engine=engine)
+    previous_indicators = None if previous is None else partial(compute_indicators, previous, progress)
+    return publish(edition, engine=engine, while_printing=previous_indicators)

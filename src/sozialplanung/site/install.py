@@ -12,14 +12,12 @@ web server's user can read them.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from sozialplanung.core.atomic import make_public, replace_directory
-from sozialplanung.core.parallel import beside, side_by_side
+from sozialplanung.core.parallel import side_by_side
 from sozialplanung.report import claims
 from sozialplanung.site import attack, gate
 from sozialplanung.site.comparison import write_comparison_script
@@ -28,35 +26,27 @@ from sozialplanung.site.downloads import download_footer, write_chapter_download
 from sozialplanung.site.files import write_text
 from sozialplanung.site.manifest import write_manifest
 from sozialplanung.site.model import SiteModel
-from sozialplanung.site.print_edition import write_print_edition
+from sozialplanung.site.print_edition import PrintJob
 from sozialplanung.site.provenance import PROVENANCE_FILE
 from sozialplanung.site.search import write_search_index
-from sozialplanung.site.sitemap import START_PAGE, print_file
+from sozialplanung.site.sitemap import START_PAGE
 
 
-def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None]) -> Path:
+def install_site(model: SiteModel, render: Callable[[SiteModel, Path], None], printed: PrintJob) -> Path:
     """Render ``model`` with ``render`` into a staging folder, finish and check it, and swap it in
     as the edition's site; returns the site's ``index.html``.
 
-    The print edition, the longest part of publishing, is written beside the rest from the moment
-    the pages are converted (it needs nothing else): into a spare folder, moved in once the gate
-    has passed, so that no check sees it half written."""
+    The print edition (``printed``, started before: :func:`~sozialplanung.site.print_edition.printing`)
+    is moved in once the gate has passed, so that no check sees it half written."""
     edition = model.edition
 
     def fill(folder: Path) -> None:
         render(model, folder)
-        with (
-            tempfile.TemporaryDirectory(dir=folder.parent, prefix=".druck-") as spare,
-            beside(partial(write_print_edition, model, Path(spare) / "druck.pdf")) as printing,
-        ):
-            write_downloads(folder, model)
-            write_search_index(folder, [(page.filename, page.heading) for page in model.sitemap.pages])
-            write_comparison_script(folder)
-            finish_site(folder, model)
-            printing.result()
-            target = folder / print_file(edition.config.edition)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(Path(spare) / "druck.pdf", target)
+        write_downloads(folder, model)
+        write_search_index(folder, [(page.filename, page.heading) for page in model.sitemap.pages])
+        write_comparison_script(folder)
+        finish_site(folder, model)
+        printed.install(folder)
         write_manifest(folder)
         make_public(folder)
 

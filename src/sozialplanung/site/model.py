@@ -1,15 +1,16 @@
 """The engine-neutral site model: everything a page shows, read and checked once, before any engine.
 
 :func:`build_model` reads every executed chapter and district profile, cleans it
-(:mod:`~sozialplanung.site.cleaning`), collects its table downloads, renders the generated pages
-(start page, profile overview, accessibility statement) and the build's provenance. An engine in
+(:mod:`~sozialplanung.site.cleaning`), collects its table downloads and the build's provenance
+(:func:`read_model`), then renders the generated pages (start page, profile overview,
+accessibility statement, search, comparison, changes). An engine in
 :mod:`sozialplanung.site.engines` only turns this model into HTML; nothing here knows an engine.
 Everything is read before anything is written, so a broken notebook costs no files.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -91,10 +92,11 @@ class Engine(Protocol):
         """Write the model's pages (HTML and stylesheet) into the empty ``folder``."""
 
 
-def build_model(edition: Edition, engine: str) -> SiteModel:
-    """Read, clean and check every page of ``edition`` for the engine named ``engine``."""
-    site = site_map(edition)
-    documents = tuple(read_documents(edition, site))
+def build_model(edition: Edition, engine: str, read: SiteModel | None = None) -> SiteModel:
+    """Read, clean and check every page of ``edition`` for the engine named ``engine``; with ``read``
+    (:func:`read_model` of the same edition and engine) only the generated pages are added to it."""
+    read = read or read_model(edition, engine)
+    site = read.sitemap
     start = render_start(edition, read_indicator_frame(edition), site)  # first: it names a missing input
     comparison, comparison_tables = render_comparison(edition, site)
     changes, changes_tables = render_changes(edition, site)
@@ -106,15 +108,21 @@ def build_model(edition: Edition, engine: str) -> SiteModel:
         site.comparison.filename: comparison,
         site.changes.filename: changes,
     }
-    generated = {name: with_heading_ids(content) for name, content in generated.items()}
-    return SiteModel(
-        edition,
-        site,
-        documents,
-        generated,
-        provenance.collect(edition, engine=engine),
+    return replace(
+        read,
+        generated={name: with_heading_ids(content) for name, content in generated.items()},
         generated_tables={site.comparison.filename: comparison_tables, site.changes.filename: changes_tables},
     )
+
+
+def read_model(edition: Edition, engine: str) -> SiteModel:
+    """The pages made from notebooks, read, cleaned and checked, and the build's provenance; no
+    generated page yet (:func:`build_model` adds them). It is all the print edition needs, which
+    can therefore begin before the generated pages are made (the changes page needs the previous
+    edition's indicators)."""
+    site = site_map(edition)
+    documents = tuple(read_documents(edition, site))
+    return SiteModel(edition, site, documents, {}, provenance.collect(edition, engine=engine))
 
 
 def read_indicator_frame(edition: Edition) -> pd.DataFrame:

@@ -20,7 +20,12 @@ address is refused.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -28,11 +33,12 @@ from markupsafe import Markup, escape
 
 from sozialplanung.core.errors import PublishError
 from sozialplanung.core.formats import format_date
+from sozialplanung.core.parallel import Beside, beside
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.engines.nbconvert import converted_documents
 from sozialplanung.site.model import SiteModel
 from sozialplanung.site.pages import DRAFT_TITLE, render_licence, render_notices, render_provenance
-from sozialplanung.site.sitemap import EASY_LANGUAGE_SUFFIX, Page, SiteMap
+from sozialplanung.site.sitemap import EASY_LANGUAGE_SUFFIX, Page, SiteMap, print_file
 
 PRINT_STYLESHEET = TEMPLATES_DIR / "druck.css"
 WIDE_TABLE_COLUMNS = 8
@@ -170,6 +176,37 @@ def print_stylesheet(running_head: str) -> str:
     """The print stylesheet, with ``running_head`` at the top of every page but the title page."""
     quoted = running_head.replace("\\", "\\\\").replace('"', '\\"')
     return f'@page {{ @top-left {{ content: "{quoted}"; }} }}\n' + PRINT_STYLESHEET.read_text(encoding="utf-8")
+
+
+class PrintJob:
+    """The print edition being made in a process of its own, into a spare folder (:func:`printing`)."""
+
+    def __init__(self, making: Beside, pdf: Path, edition: str) -> None:
+        self._making, self._pdf, self._edition = making, pdf, edition
+
+    def install(self, site: Path) -> None:
+        """Wait for the PDF (raising its error, if it failed) and move it to its place in the site
+        folder ``site``: called once the site has passed the publish gate, so no check sees a
+        half-written PDF."""
+        self._making.result()
+        target = site / print_file(self._edition)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(self._pdf, target)
+
+
+@contextmanager
+def printing(model: SiteModel) -> Iterator[PrintJob]:
+    """Start making the print edition of ``model`` (its chapters and profiles, read by
+    :func:`~sozialplanung.site.model.read_model`: it needs no generated page) in a forked process,
+    the longest part of publishing, while the block makes the site; the PDF waits in a spare folder
+    beside the site until :meth:`PrintJob.install`. If the block fails, the process is ended and
+    the spare folder removed."""
+    outputs = model.edition.paths.site_dir.parent
+    outputs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=outputs, prefix=".druck-") as spare:
+        pdf = Path(spare) / "druck.pdf"
+        with beside(partial(write_print_edition, model, pdf)) as making:
+            yield PrintJob(making, pdf, model.edition.config.edition)
 
 
 def write_print_edition(model: SiteModel, target: Path) -> None:

@@ -1,12 +1,13 @@
 """Publishing an edition: choose the engine, build the site model once, let the engine render it.
 
 ``auto`` uses Quarto when it is found and the built-in nbconvert engine otherwise. Whatever the
-engine, the site gets the same downloads, provenance and manifest and passes the same publish gate
-before it replaces the previous one (:mod:`~sozialplanung.site.install`).
+engine, the site gets the same downloads, provenance, print edition and manifest and passes the
+same publish gate before it replaces the previous one (:mod:`~sozialplanung.site.install`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sozialplanung.core.config import Edition
@@ -14,7 +15,8 @@ from sozialplanung.core.errors import PublishError
 from sozialplanung.site.engines.nbconvert import NbconvertEngine
 from sozialplanung.site.engines.quarto import QuartoEngine, find_quarto, not_found_error
 from sozialplanung.site.install import install_site
-from sozialplanung.site.model import Engine, build_model
+from sozialplanung.site.model import Engine, build_model, read_model
+from sozialplanung.site.print_edition import printing
 
 ENGINES = ("auto", "nbconvert", "quarto")
 
@@ -31,7 +33,22 @@ def choose_engine(engine: str = "auto", quarto_executable: str | None = None, ti
     return QuartoEngine(executable, timeout)
 
 
-def publish(edition: Edition, engine: str = "auto", quarto_executable: str | None = None, timeout: float = 600) -> Path:
-    """Build the HTML edition with the chosen engine; returns the site's ``index.html``."""
+def publish(
+    edition: Edition,
+    engine: str = "auto",
+    quarto_executable: str | None = None,
+    timeout: float = 600,
+    while_printing: Callable[[], None] | None = None,
+) -> Path:
+    """Build the HTML edition with the chosen engine; returns the site's ``index.html``.
+
+    The print edition, the longest part, begins as soon as the chapters and profiles are read and
+    is made beside everything else (:func:`~sozialplanung.site.print_edition.printing`).
+    ``while_printing`` runs meanwhile, before the generated pages are made: ``sozialbericht build``
+    computes the previous edition's indicators there, which only the changes page needs."""
     chosen = choose_engine(engine, quarto_executable, timeout)
-    return install_site(build_model(edition, chosen.name), chosen.render)
+    read = read_model(edition, chosen.name)
+    with printing(read) as printed:
+        if while_printing is not None:
+            while_printing()
+        return install_site(build_model(edition, chosen.name, read), chosen.render, printed)
