@@ -39,9 +39,10 @@ Result = TypeVar("Result")
 
 class EncryptedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel talks over encrypted sockets only (CurveZMQ, keys provisioned
-    by the manager), warm or fresh: over plain local TCP any user of the machine could subscribe
-    to a kernel's output channel and read what the notebooks compute, before confidentiality is
-    applied to it. The kernel says so on start, once per kernel, in every build's output."""
+    by the manager), warm or fresh. Over plain local TCP any user of the machine could subscribe to
+    a kernel's output channel and read everything a notebook prints or shows, its tracebacks
+    included, before the publish gate has checked any of it (ipykernel warns of this on every
+    start, which put the warning into every build's output)."""
 
     @default("transport_encryption")
     def _required(self) -> str:

@@ -227,6 +227,11 @@ class ChapterContext:
         """An indicator row's rate for a figure, or None where it must not be shown."""
         return self.rule.rate_cell_or_none(row["wert"], row["zaehler"], row["nenner"], row["wert_status"])
 
+    def plotted_rates(self, rows: pd.DataFrame) -> list[float | None]:
+        """:meth:`plotted_rate` of every row of ``rows``, in their order."""
+        cells = zip(rows["wert"], rows["zaehler"], rows["nenner"], rows["wert_status"])
+        return [self.rule.rate_cell_or_none(*cell) for cell in cells]
+
     def rate_change_text(self, indicator_id: str, since: int, year: int | None = None) -> str:
         """Change of the city's rate in percentage points, from the published (rounded) values, so
         that it is what a reader of the tables computes: 13,5 → 13,8 is ``"+0,3"``."""
@@ -514,8 +519,7 @@ class ChapterContext:
             & (self.indicators["kennziffer"] != ind.CITY)
         ]
         frame = frame.merge(self.districts[["kennziffer", "stadtbezirk"]], on="kennziffer", how="left")
-        shown = [self.plotted_rate(row) for _, row in frame.iterrows()]
-        return frame.assign(angezeigt=pd.Series(shown, index=frame.index, dtype="float64"))
+        return frame.assign(angezeigt=pd.Series(self.plotted_rates(frame), index=frame.index, dtype="float64"))
 
     # --- figures --------------------------------------------------------------------------
 
@@ -566,7 +570,7 @@ class ChapterContext:
             {
                 "jahr": rows["jahr"],
                 "reihe": rows["indikator"].map(names),
-                "wert": [self.plotted_rate(row) for _, row in rows.iterrows()],
+                "wert": self.plotted_rates(rows),
             }
         )
         data["reihe"] = pd.Categorical(data["reihe"], [names[i] for i in indicator_ids])

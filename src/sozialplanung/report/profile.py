@@ -200,7 +200,7 @@ class DistrictProfile:
         parts = []
         for code, label in ((self.kennziffer, self.name), (ind.CITY, "Marburg gesamt")):
             rows = frame[frame["kennziffer"] == code].sort_values("jahr")
-            values = [chapter.plotted_rate(row) for _, row in rows.iterrows()]
+            values = chapter.plotted_rates(rows)
             parts.append(pd.DataFrame({"jahr": rows["jahr"].to_numpy(), "reihe": label, "wert": values}))
         return line_over_years(
             pd.concat(parts, ignore_index=True),
