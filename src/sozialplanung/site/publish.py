@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sozialplanung.core.config import Edition
 from sozialplanung.core.errors import PublishError
-from sozialplanung.site.engines.nbconvert import NbconvertEngine
+from sozialplanung.site.engines.nbconvert import NbconvertEngine, converted_documents
 from sozialplanung.site.engines.quarto import QuartoEngine, find_quarto, not_found_error
 from sozialplanung.site.install import install_site
 from sozialplanung.site.model import Engine, build_model, read_model
@@ -48,6 +48,7 @@ def publish(
     computes the previous edition's indicators there, which only the changes page needs."""
     chosen = choose_engine(engine, quarto_executable, timeout)
     read = read_model(edition, chosen.name)
+    converted_documents(read)  # before the print edition forks: it and the site share the conversion
     with printing(read) as printed:
         if while_printing is not None:
             while_printing()

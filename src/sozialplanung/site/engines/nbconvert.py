@@ -9,7 +9,9 @@ the generated pages, in ``templates/page.html.j2``.
 
 from __future__ import annotations
 
+import os
 import re
+from functools import partial
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -18,6 +20,7 @@ from nbconvert import HTMLExporter
 
 from sozialplanung.core.anchors import anchor_headings
 from sozialplanung.core.errors import PublishError
+from sozialplanung.core.parallel import side_by_side
 from sozialplanung.core.paths import TEMPLATES_DIR
 from sozialplanung.site.citation import Citation, cite_fragment
 from sozialplanung.site.downloads import link_downloads
@@ -50,12 +53,15 @@ class NbconvertEngine:
 def converted_documents(model: SiteModel) -> dict[str, Markup]:
     """Every chapter and profile of ``model`` converted by :func:`convert_document` with the
     edition's citation, by filename; converted once per model (kept in ``model.converted``), so the
-    print edition, which runs after the site is rendered, reuses the site's conversion."""
+    site and the print edition share one conversion. The documents are converted side by side on
+    the machine's cores (each page is converted on its own)."""
     if not model.converted and model.documents:
         exporter, citation = html_exporter(), Citation.of(model.edition.config)
-        model.converted.update(
-            {document.page.filename: convert_document(document, exporter, citation) for document in model.documents}
+        converted = side_by_side(
+            [partial(convert_document, document, exporter, citation) for document in model.documents],
+            workers=os.cpu_count() or 1,
         )
+        model.converted.update(zip((document.page.filename for document in model.documents), converted))
     return model.converted
 
 
