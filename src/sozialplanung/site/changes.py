@@ -113,6 +113,11 @@ def exposed_by_previous(current: ChapterContext, previous: ChapterContext) -> pd
             rows.append(
                 {"indikator": row.indikator, "kennziffer": int(row.kennziffer), "jahr": int(row.jahr), "teil": part}
             )
+    return exposed_frame(rows)
+
+
+def exposed_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """``rows`` as a frame of exposed cells, with :data:`EXPOSED_COLUMNS` (also when empty)."""
     return pd.DataFrame(rows, columns=list(EXPOSED_COLUMNS)).astype(EXPOSED_COLUMNS)
 
 
@@ -465,7 +470,7 @@ def changes_context(edition: Edition, page: Page) -> tuple[dict[str, object], li
         "reference_date": format_date(current.config.reference_date),
     }
     if previous is None:
-        record_exposed(edition, pd.DataFrame(columns=list(EXPOSED_COLUMNS)).astype(EXPOSED_COLUMNS))
+        record_exposed(edition, exposed_frame([]))
         return context | {"previous": None}, []
     record_exposed(edition, exposed_by_previous(current, previous))
     changes = compare_editions(current, previous)
